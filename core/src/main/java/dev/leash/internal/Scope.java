@@ -1,0 +1,54 @@
+package dev.leash.internal;
+
+import dev.leash.catalog.RoleSpec;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * What one session may call: the declared intent (if any) and the role's catalog permissions. Built once
+ * per session; {@link #refusal(String, String)} is on the hot path of every guarded call.
+ */
+public final class Scope {
+  private final RoleSpec role;
+  private final Set<String> intent;
+  private final List<String> intentResources;
+
+  public Scope(RoleSpec role, List<String> intentActions, List<String> intentResources) {
+    this.role = role;
+    this.intent = intentActions.stream().map(a -> a.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+    this.intentResources = List.copyOf(intentResources);
+  }
+
+  /** Whether an intent was declared. */
+  public boolean hasIntent() {
+    return !intent.isEmpty();
+  }
+
+  /**
+   * Why {@code action} on {@code resource} is refused, or null when it is allowed.
+   *
+   * @param action the IAM action
+   * @param resource the resource ARN when the call names one Leash can derive, else null
+   */
+  public String refusal(String action, String resource) {
+    if (!intent.isEmpty()) {
+      if (!intent.contains(action.toLowerCase(Locale.ROOT))) {
+        return action + " is outside the session's declared intent " + intentDescription();
+      }
+      if (resource != null && !intentResources.isEmpty() && intentResources.stream().noneMatch(p -> Wildcards.matches(p, resource, false))) {
+        return action + " on " + resource + " is outside the session's declared resources " + intentResources;
+      }
+    }
+    if (!RolePermissions.allows(role, action, resource == null ? "*" : resource)) {
+      return action + (resource == null ? "" : " on " + resource) + " is not allowed by role '" + role.key()
+          + "' in the catalog";
+    }
+    return null;
+  }
+
+  private String intentDescription() {
+    return intent.stream().sorted().collect(Collectors.joining(", ", "[", "]"));
+  }
+}
