@@ -344,6 +344,7 @@ public final class AwsSessionFactory implements AutoCloseable {
       }
       CredentialGuard.checkEnvironment(environment != null ? environment : System.getenv(),
           systemProperties != null ? systemProperties : System.getProperties(), warnOnlyOnCredentialVariables);
+      CredentialGuard.warnAboutLeakyLoggers();
       Region resolved = region != null ? region
           : catalog.defaultRegion() != null ? Region.of(catalog.defaultRegion()) : null;
       if (resolved == null) {

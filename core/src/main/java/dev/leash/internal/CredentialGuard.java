@@ -24,7 +24,39 @@ public final class CredentialGuard {
   /** System properties that do the same. */
   public static final List<String> PROPERTIES = List.of("aws.accessKeyId", "aws.secretAccessKey", "aws.secretKey", "aws.sessionToken");
 
+  /**
+   * Loggers where the AWS SDK or its HTTP clients print request headers at DEBUG, including the session
+   * token ({@code x-amz-security-token}) of every signed request. Leash warns when any is at DEBUG.
+   */
+  public static final List<String> LEAKY_LOGGERS = List.of(
+      "software.amazon.awssdk.http.auth.aws.internal.signer.DefaultV4RequestSigner",
+      "software.amazon.awssdk.auth.signer.internal.AbstractAws4Signer",
+      "software.amazon.awssdk.auth.signer.Aws4Signer",
+      "org.apache.hc.client5.http.wire",
+      "org.apache.hc.client5.http.headers",
+      "org.apache.http.wire",
+      "org.apache.http.headers");
+
   private CredentialGuard() {}
+
+  /**
+   * Warns about each logger in {@link #LEAKY_LOGGERS} that is at DEBUG or finer.
+   *
+   * @return the names of those loggers
+   */
+  public static List<String> warnAboutLeakyLoggers() {
+    List<String> leaky = new ArrayList<>();
+    for (String name : LEAKY_LOGGERS) {
+      if (LoggerFactory.getLogger(name).isDebugEnabled()) {
+        leaky.add(name);
+      }
+    }
+    if (!leaky.isEmpty()) {
+      LOG.warn("These loggers are at DEBUG, where the AWS SDK and its HTTP client print the session token of every "
+          + "signed request: {}. Set them to INFO or higher while agents hold leases.", leaky);
+    }
+    return leaky;
+  }
 
   /**
    * Fails when {@code provider} reads environment or system-property credentials.
