@@ -5,6 +5,7 @@ import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.SdkClient;
+import software.amazon.awssdk.regions.Region;
 
 /**
  * An approved lease on one catalog role: the only way an agent gets AWS credentials or clients.
@@ -51,9 +52,11 @@ public interface AgentSession extends AutoCloseable {
 
   /**
    * Builds (once per client builder type) an SDK client bound to this lease, with the guard interceptor.
-   * The builder's credentials are replaced by the lease's; its region defaults to the factory's; other
-   * settings (endpoint, HTTP client) are kept. A second call with a builder of the same type returns the
-   * cached client, which is closed with the session: do not close it yourself.
+   * Leash sets the builder's credentials (the lease's) and region (the factory's; use
+   * {@link #client(AwsClientBuilder, Region)} for another); other settings (endpoint, HTTP client,
+   * override configuration) are kept, and the guard is added to the builder's interceptors. A second
+   * call with a builder of the same type returns the cached client, whatever that builder's settings:
+   * configure it the same way each time. Cached clients are closed with the session: do not close them.
    *
    * @param builder a fresh SDK client builder, such as {@code S3Client.builder()}
    * @param <B> the builder type
@@ -62,6 +65,19 @@ public interface AgentSession extends AutoCloseable {
    * @throws SessionExpiredException when the session has expired or been closed
    */
   <B extends AwsClientBuilder<B, C>, C extends SdkClient> C client(B builder);
+
+  /**
+   * Like {@link #client(AwsClientBuilder)}, for another region: one cached client per builder type and
+   * region.
+   *
+   * @param builder a fresh SDK client builder
+   * @param region the region the client calls
+   * @param <B> the builder type
+   * @param <C> the client type
+   * @return the guarded client
+   * @throws SessionExpiredException when the session has expired or been closed
+   */
+  <B extends AwsClientBuilder<B, C>, C extends SdkClient> C client(B builder, Region region);
 
   /** Ends the lease now: credentials stop resolving, clients are closed, the audit trail records it. Idempotent. */
   @Override

@@ -151,4 +151,22 @@ class GuardedClientTest {
     assertThat(audit.events()).filteredOn(e -> e.type() == AuditEventType.CALL_REFUSED)
         .extracting(AuditEvent::outcome).containsExactly("rate");
   }
+
+  @Test
+  void clientsAreCachedPerBuilderTypeAndRegion() {
+    try (AwsSessionFactory leash = leash().build();
+         AgentSession session = leash.open(AccessRequest.of("s3-deploy", REASON, "s3:GetObject"))) {
+      URI endpoint = URI.create("http://localhost:" + s3.getPort());
+      S3Client home = session.client(S3Client.builder().endpointOverride(endpoint).forcePathStyle(true));
+      S3Client west = session.client(S3Client.builder().endpointOverride(endpoint).forcePathStyle(true),
+          software.amazon.awssdk.regions.Region.US_WEST_2);
+      assertThat(west).isNotSameAs(home);
+      assertThat(session.client(S3Client.builder(), software.amazon.awssdk.regions.Region.US_WEST_2)).isSameAs(west);
+      west.getObject(b -> b.bucket("hermes-dev-deploy").key("a"));
+      home.getObject(b -> b.bucket("hermes-dev-deploy").key("a"));
+    }
+    var seen = s3.findAll(anyRequestedFor(anyUrl()));
+    assertThat(seen.get(0).getHeader("Authorization")).contains("/us-west-2/s3/aws4_request");
+    assertThat(seen.get(1).getHeader("Authorization")).contains("/us-east-1/s3/aws4_request");
+  }
 }

@@ -109,7 +109,7 @@ public final class LeasedSession implements AgentSession {
     return client(builder, region);
   }
 
-  /** The guarded client for {@code builder} in {@code clientRegion}. */
+  @Override
   public <B extends AwsClientBuilder<B, C>, C extends SdkClient> C client(B builder, Region clientRegion) {
     Objects.requireNonNull(builder, "builder == null");
     checkOpen();
