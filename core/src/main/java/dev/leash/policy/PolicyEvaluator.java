@@ -92,18 +92,28 @@ public final class PolicyEvaluator {
    */
   public EvaluationResult evaluateOnSomeResource(String action) {
     EvaluationResult best = EvaluationResult.IMPLICIT_DENY;
-    for (CompiledStatement s : statements) {
-      if (s.effect() != Effect.ALLOW || !s.matchesAction(action)) {
-        continue;
-      }
-      for (String resource : s.resourcePatterns()) {
-        EvaluationResult r = evaluate(action, resource);
-        if (rank(r) < rank(best)) {
-          best = r;
-        }
+    for (String resource : allowedResourcePatterns(action)) {
+      EvaluationResult r = evaluate(action, resource);
+      if (rank(r) < rank(best)) {
+        best = r;
       }
     }
     return best;
+  }
+
+  /**
+   * The resource patterns, in statement order and without repeats, that {@code Allow} statements naming
+   * {@code action} list in their {@code Resource} element ({@code "*"} for a statement without one). Deny
+   * statements and conditions are not considered here.
+   */
+  public List<String> allowedResourcePatterns(String action) {
+    java.util.LinkedHashSet<String> patterns = new java.util.LinkedHashSet<>();
+    for (CompiledStatement s : statements) {
+      if (s.effect() == Effect.ALLOW && s.matchesAction(action)) {
+        patterns.addAll(s.resourcePatterns());
+      }
+    }
+    return List.copyOf(patterns);
   }
 
   private static int rank(EvaluationResult r) {

@@ -4,22 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.leash.policy.Effect;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import org.junit.jupiter.api.Test;
 
 class RoleCatalogLoadingTest {
 
-  static Path resource(String name) {
-    try {
-      return Path.of(Objects.requireNonNull(RoleCatalogLoadingTest.class.getResource("/" + name), name).toURI());
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
+  private static Path resource(String name) {
+    return dev.leash.TestResources.path(name);
   }
 
   private static final String HEAD = """
