@@ -31,11 +31,13 @@ public record EvaluationRequest(String action, String resource, String principal
   public EvaluationRequest {
     Objects.requireNonNull(action, "action == null");
     Objects.requireNonNull(resource, "resource == null");
-    TreeMap<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    if (context != null) {
+    if (context == null || context.isEmpty()) {
+      context = Map.of();
+    } else {
+      TreeMap<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
       context.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "context key == null"), List.copyOf(v)));
+      context = Collections.unmodifiableMap(copy);
     }
-    context = Collections.unmodifiableMap(copy);
   }
 
   /** A request without principal and context. */

@@ -84,8 +84,8 @@ public final class PolicyRenderer {
    * A Terraform JSON ({@code .tf.json}) document creating the agent user, its inline assume-only policy,
    * and each role with its trust policy and inline permission policy. Names and paths come from the
    * catalog's ARNs, so applying it creates exactly the ARNs the catalog names (in the account Terraform
-   * runs in). {@code ${} and {@code %{} in policies are escaped so Terraform does not interpolate IAM
-   * policy variables.
+   * runs in). Template openers in policies (dollar-brace, percent-brace) are doubled so Terraform does not
+   * interpolate IAM policy variables such as {@code ${aws:username}}.
    *
    * @throws IllegalArgumentException when the catalog has no {@code agent.userArn}
    * @throws PolicyTooLargeException when any policy is too large
