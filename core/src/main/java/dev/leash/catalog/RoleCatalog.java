@@ -1,5 +1,7 @@
 package dev.leash.catalog;
 
+import dev.leash.catalog.internal.CatalogReader;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -14,6 +16,12 @@ import java.util.Optional;
  * <p>The rules: role keys are unique; every lease lasts between {@link #MIN_DURATION 15 minutes} and
  * {@link #MAX_DURATION one hour}, and no role asks for more than the catalog default ceiling. An agent can
  * never reach a role that is not in its catalog.
+ *
+ * <p>Load one from a file with {@link #load(Path)} (YAML or JSON, the same shape; the format follows the
+ * file extension), from text with {@link #parse(String, Format)}, or with ARNs merged from
+ * {@code terraform output -json} with {@link #load(Path, Path)}. Loading is strict: unknown keys, bad ARNs,
+ * out-of-range durations, duplicate keys, malformed statements and missing ARNs are all refused with a
+ * {@link CatalogInvalidException} listing every problem with its file, line and column.
  *
  * <p>Immutable and thread-safe.
  *
@@ -59,6 +67,67 @@ public record RoleCatalog(AgentIdentity agent, Duration defaultDuration, String 
     if (d.compareTo(MIN_DURATION) < 0 || d.compareTo(MAX_DURATION) > 0) {
       throw new IllegalArgumentException(where + " must be between 15m and 1h, was " + d);
     }
+  }
+
+  /** The text formats of a catalog file; both have the same shape. */
+  public enum Format {
+    /** YAML ({@code .yaml}, {@code .yml}). */
+    YAML,
+    /** JSON ({@code .json}). */
+    JSON
+  }
+
+  /**
+   * Loads a catalog file; {@code .yaml}/{@code .yml} is read as YAML, {@code .json} as JSON.
+   *
+   * @throws CatalogInvalidException listing every problem ({@code FILE:LINE:COL: message}), including a file
+   *     that cannot be read
+   */
+  public static RoleCatalog load(Path catalog) {
+    return CatalogReader.load(catalog, null);
+  }
+
+  /**
+   * Loads a catalog file and takes ARNs from a {@code terraform output -json} file: a role without
+   * {@code arn} gets {@code role_arns.value[KEY]}, and an agent without {@code userArn} gets
+   * {@code agent_user_arn.value}. When both files give an ARN they must agree. Other outputs and role keys
+   * the catalog does not define are ignored. Problems in either file name that file.
+   *
+   * @throws CatalogInvalidException listing every problem in both files
+   */
+  public static RoleCatalog load(Path catalog, Path terraformOutput) {
+    return CatalogReader.load(catalog, Objects.requireNonNull(terraformOutput, "terraformOutput == null"));
+  }
+
+  /**
+   * Parses catalog text; problems name the source {@code catalog.yaml} or {@code catalog.json}.
+   *
+   * @throws CatalogInvalidException listing every problem
+   */
+  public static RoleCatalog parse(String text, Format format) {
+    return parse(text, format, format == Format.YAML ? "catalog.yaml" : "catalog.json");
+  }
+
+  /**
+   * Parses catalog text; problems name {@code source}.
+   *
+   * @throws CatalogInvalidException listing every problem
+   */
+  public static RoleCatalog parse(String text, Format format, String source) {
+    return CatalogReader.parse(Objects.requireNonNull(text, "text == null"),
+        Objects.requireNonNull(format, "format == null"), Objects.requireNonNull(source, "source == null"));
+  }
+
+  /**
+   * The keys of the roles (in catalog order) whose permissions allow a whole intent: every action on
+   * every resource, or, when {@code resources} is empty, every action on at least one resource the role
+   * names. See {@link RoleSpec#allowsIntent(List, List)}. Used to refuse an out-of-scope request before a
+   * human is asked, and to tell the agent which roles would fit.
+   */
+  public List<String> rolesAllowing(List<String> actions, List<String> resources) {
+    Objects.requireNonNull(actions, "actions == null");
+    Objects.requireNonNull(resources, "resources == null");
+    return roles.values().stream().filter(r -> r.allowsIntent(actions, resources)).map(RoleSpec::key).toList();
   }
 
   /** The role with this key, if the catalog has it. */

@@ -2,8 +2,11 @@ package dev.leash.policy;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One IAM policy statement.
@@ -11,6 +14,10 @@ import java.util.Objects;
  * <p>The rule: a statement names its actions either positively ({@code Action}) or negatively
  * ({@code NotAction}), never both and never neither; likewise for resources, which may also be absent
  * (trust policies have none). Values are kept exactly as written; matching is the evaluator's job.
+ *
+ * <p>A single value may be written as a plain string or as a one-element array; {@link #explicitArrays()}
+ * remembers which members a parsed document wrote as arrays, so it is written back unchanged. Built
+ * statements write single values as plain strings.
  *
  * <p>Immutable and thread-safe. Build one with {@link #allow(String...)}, {@link #deny(String...)} or
  * {@link #builder()}.
@@ -24,6 +31,8 @@ import java.util.Objects;
  * @param resources the resources matched; may be empty when {@code notResources} is used or in a trust policy
  * @param notResources the resources excluded
  * @param conditions the conditions that must all hold
+ * @param explicitArrays the members ({@code Action}, {@code NotAction}, {@code Resource},
+ *     {@code NotResource}) whose single value was written as a one-element JSON array
  */
 public record Statement(
     String sid,
@@ -34,7 +43,10 @@ public record Statement(
     List<String> notActions,
     List<String> resources,
     List<String> notResources,
-    List<Condition> conditions) {
+    List<Condition> conditions,
+    Set<String> explicitArrays) {
+
+  private static final List<String> LIST_MEMBERS = List.of("Action", "NotAction", "Resource", "NotResource");
 
   /** Validates the statement and copies its lists. */
   public Statement {
@@ -53,6 +65,22 @@ public record Statement(
     if (principal != null && notPrincipal != null) {
       throw new IllegalArgumentException("a statement cannot have both Principal and NotPrincipal");
     }
+    Set<String> arrays = new LinkedHashSet<>();
+    if (explicitArrays != null) {
+      List<List<String>> lists = List.of(actions, notActions, resources, notResources);
+      for (int i = 0; i < LIST_MEMBERS.size(); i++) {
+        if (explicitArrays.contains(LIST_MEMBERS.get(i)) && lists.get(i).size() == 1) {
+          arrays.add(LIST_MEMBERS.get(i));
+        }
+      }
+    }
+    explicitArrays = Collections.unmodifiableSet(arrays);
+  }
+
+  /** A statement whose single values are written as plain strings. */
+  public Statement(String sid, Effect effect, Principal principal, Principal notPrincipal, List<String> actions,
+      List<String> notActions, List<String> resources, List<String> notResources, List<Condition> conditions) {
+    this(sid, effect, principal, notPrincipal, actions, notActions, resources, notResources, conditions, Set.of());
   }
 
   /** A builder for an {@code Allow} statement of these actions. */
@@ -82,6 +110,7 @@ public record Statement(
     b.resources = new ArrayList<>(resources);
     b.notResources = new ArrayList<>(notResources);
     b.conditions = new ArrayList<>(conditions);
+    b.explicitArrays = explicitArrays;
     return b;
   }
 
@@ -96,6 +125,7 @@ public record Statement(
     private List<String> resources = new ArrayList<>();
     private List<String> notResources = new ArrayList<>();
     private List<Condition> conditions = new ArrayList<>();
+    private Set<String> explicitArrays = Set.of();
 
     private Builder() {}
 
@@ -129,10 +159,13 @@ public record Statement(
     public Builder condition(String operator, String key, String... values) { return condition(Condition.of(operator, key, values)); }
     /** Replaces the conditions. */
     public Builder conditions(List<Condition> conditions) { this.conditions = new ArrayList<>(conditions); return this; }
+    /** Names the members whose single value is written as a one-element array (see {@link Statement#explicitArrays()}). */
+    public Builder explicitArrays(Set<String> members) { this.explicitArrays = Set.copyOf(members); return this; }
 
     /** Builds the statement; throws {@link IllegalArgumentException} when it is malformed. */
     public Statement build() {
-      return new Statement(sid, effect, principal, notPrincipal, actions, notActions, resources, notResources, conditions);
+      return new Statement(sid, effect, principal, notPrincipal, actions, notActions, resources, notResources, conditions,
+          explicitArrays);
     }
   }
 }
