@@ -1,6 +1,8 @@
 package dev.leash.internal;
 
 import dev.leash.catalog.RoleSpec;
+import dev.leash.policy.PolicyEvaluator;
+import dev.leash.policy.internal.Glob;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -8,17 +10,22 @@ import java.util.stream.Collectors;
 
 /**
  * What one session may call: the declared intent (if any) and the role's catalog permissions. Built once
- * per session; {@link #refusal(String, String)} is on the hot path of every guarded call.
+ * per session (globs and the role's evaluator compiled here); {@link #refusal(String, String)} is on the
+ * hot path of every guarded call.
  */
 public final class Scope {
   private final RoleSpec role;
+  private final PolicyEvaluator permissions;
   private final Set<String> intent;
   private final List<String> intentResources;
+  private final List<Glob> resourceGlobs;
 
   public Scope(RoleSpec role, List<String> intentActions, List<String> intentResources) {
     this.role = role;
+    this.permissions = role.evaluator();
     this.intent = intentActions.stream().map(a -> a.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
     this.intentResources = List.copyOf(intentResources);
+    this.resourceGlobs = intentResources.stream().map(p -> Glob.of(p, false)).toList();
   }
 
   /** Whether an intent was declared. */
@@ -37,11 +44,14 @@ public final class Scope {
       if (!intent.contains(action.toLowerCase(Locale.ROOT))) {
         return action + " is outside the session's declared intent " + intentDescription();
       }
-      if (resource != null && !intentResources.isEmpty() && intentResources.stream().noneMatch(p -> Wildcards.matches(p, resource, false))) {
+      if (resource != null && !resourceGlobs.isEmpty() && resourceGlobs.stream().noneMatch(g -> g.matches(resource))) {
         return action + " on " + resource + " is outside the session's declared resources " + intentResources;
       }
     }
-    if (!RolePermissions.allows(role, action, resource == null ? "*" : resource)) {
+    boolean allowed = resource == null
+        ? permissions.evaluateOnSomeResource(action).isAllowed()
+        : permissions.evaluate(action, resource).isAllowed();
+    if (!allowed) {
       return action + (resource == null ? "" : " on " + resource) + " is not allowed by role '" + role.key()
           + "' in the catalog";
     }

@@ -12,6 +12,7 @@ import dev.leash.AssumeRoleFailedException;
 import dev.leash.CallBudget;
 import dev.leash.InvalidRequestException;
 import dev.leash.LeashException;
+import dev.leash.OutOfScopeException;
 import dev.leash.UnknownRoleException;
 import dev.leash.approval.ApprovalRequest;
 import dev.leash.approval.Decision;
@@ -19,6 +20,8 @@ import dev.leash.audit.AuditEventType;
 import dev.leash.catalog.MfaRequirement;
 import dev.leash.catalog.RoleCatalog;
 import dev.leash.catalog.RoleSpec;
+import dev.leash.policy.SessionPolicies;
+import dev.leash.policy.internal.Glob;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -106,11 +109,13 @@ public final class SessionService implements AutoCloseable {
     }
     String reason;
     Duration duration;
+    Optional<String> sessionPolicy;
     try {
       reason = ReasonValidator.validate(request.reason());
       duration = durationFor(role, request);
       checkNotExpired(role);
-    } catch (InvalidRequestException e) {
+      sessionPolicy = sessionPolicy(role, request);
+    } catch (LeashException e) {
       throw refused(requestId, role, request, e);
     }
     TaskKey task = new TaskKey(role.key(), reason, request.actions(), request.resources(), duration);
@@ -126,7 +131,7 @@ public final class SessionService implements AutoCloseable {
         continue;
       }
       try {
-        LeasedSession session = issue(requestId, role, reason, duration, request, task);
+        LeasedSession session = issue(requestId, role, reason, duration, request, task, sessionPolicy);
         mine.complete(session);
         return session;
       } catch (RuntimeException e) {
@@ -157,7 +162,7 @@ public final class SessionService implements AutoCloseable {
   }
 
   private LeasedSession issue(String id, RoleSpec role, String reason, Duration duration, AccessRequest request,
-      TaskKey task) {
+      TaskKey task, Optional<String> sessionPolicy) {
     List<String> intent = request.actions();
     List<String> resources = request.resources();
     Optional<Decision.Denied> recent = gate.recentDenial(task);
@@ -217,7 +222,7 @@ public final class SessionService implements AutoCloseable {
     tags.put("leash:approver", StsNames.tagValue(approved.approver()));
     LeaseIssuer.Spec spec = new LeaseIssuer.Spec(role.key(), role.arn(), StsNames.sessionName(id), duration,
         catalog.agent().mfaSerial(), role.mfa() == MfaRequirement.REQUIRED ? approved.mfaCode() : Optional.empty(),
-        StsNames.sourceIdentity(catalog.agent().name()), tags, Optional.empty(), role.externalIdIfAny());
+        StsNames.sourceIdentity(catalog.agent().name()), tags, sessionPolicy, role.externalIdIfAny());
     LeaseIssuer.Lease lease;
     try {
       lease = issuer.assume(spec);
@@ -243,6 +248,36 @@ public final class SessionService implements AutoCloseable {
       e.addSuppressed(auditFailure);
     }
     return e;
+  }
+
+  /**
+   * Checks the intent against the role's catalog permissions and renders it as a session policy.
+   *
+   * @throws OutOfScopeException naming the roles that would allow the intent, or saying none does
+   */
+  private Optional<String> sessionPolicy(RoleSpec role, AccessRequest request) {
+    if (!request.hasIntent()) {
+      return Optional.empty();
+    }
+    List<String> actions = request.actions();
+    List<String> resources = request.resources();
+    for (String action : actions) {
+      if (Glob.hasWildcard(action)) {
+        throw new InvalidRequestException("Intent action '" + action + "' has a wildcard; declare the exact actions the "
+            + "task needs, such as s3:PutObject.");
+      }
+    }
+    if (!role.allowsIntent(actions, resources)) {
+      List<String> allowing = catalog.rolesAllowing(actions, resources);
+      String what = String.join(", ", actions) + (resources.isEmpty() ? "" : " on " + String.join(", ", resources));
+      throw new OutOfScopeException("Role '" + role.key() + "' does not allow " + what + ". "
+          + (allowing.isEmpty()
+              ? "No role in the catalog allows it: add a new role for this task; do not widen this one."
+              : "Ask for " + (allowing.size() == 1 ? "role " : "one of the roles ") + String.join(", ", allowing)
+                  + " instead; do not ask to widen this one."),
+          allowing);
+    }
+    return Optional.of(SessionPolicies.forIntent(role, actions, resources).json());
   }
 
   private Duration durationFor(RoleSpec role, AccessRequest request) {
