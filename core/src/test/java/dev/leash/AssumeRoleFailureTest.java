@@ -93,12 +93,14 @@ class AssumeRoleFailureTest {
   @Test
   void serverErrorsAreRetriedBoundedThenUnavailable() {
     stub.fails(500, "Receiver", "InternalFailure", "We encountered an internal error. Please try again.");
+    long start = System.nanoTime();
     try (AwsSessionFactory leash = Leash.factory(stub.endpoint(), FakeApprover.approving("111222"), audit).build()) {
       assertThatThrownBy(() -> leash.open(AccessRequest.of("s3-deploy", REASON)))
           .isInstanceOfSatisfying(AssumeRoleFailedException.class,
               e -> assertThat(e.category()).isEqualTo(Category.UNAVAILABLE))
           .hasMessageContaining("after 3 attempts");
     }
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Leash.FAST_RETRY.deadline());
     assertThat(stub.assumeRoleRequests()).hasSize(Leash.FAST_RETRY.maxAttempts());
   }
 

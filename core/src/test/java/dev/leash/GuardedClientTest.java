@@ -169,4 +169,17 @@ class GuardedClientTest {
     assertThat(seen.get(0).getHeader("Authorization")).contains("/us-west-2/s3/aws4_request");
     assertThat(seen.get(1).getHeader("Authorization")).contains("/us-east-1/s3/aws4_request");
   }
+
+  @Test
+  void clientsOfAClosedSessionRefuseEveryCall() {
+    S3Client client;
+    try (AwsSessionFactory leash = leash().build()) {
+      AgentSession session = leash.open(AccessRequest.of("s3-deploy", REASON, "s3:GetObject"));
+      client = s3(session);
+      session.close();
+    }
+    assertThatThrownBy(() -> client.getObject(b -> b.bucket("hermes-dev-deploy").key("a")))
+        .isInstanceOf(SessionExpiredException.class).hasMessageContaining("is closed");
+    assertThat(s3.findAll(anyRequestedFor(anyUrl()))).isEmpty();
+  }
 }

@@ -73,6 +73,10 @@ public final class LeasedSession implements AgentSession {
   @Override public List<String> intent() { return intent; }
   @Override public Instant expiresAt() { return expiresAt; }
 
+  RoleSpec role() {
+    return role;
+  }
+
   String partition() {
     return partition;
   }
