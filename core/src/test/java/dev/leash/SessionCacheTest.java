@@ -15,7 +15,7 @@ import dev.leash.approval.testing.FakeApprover;
 import dev.leash.audit.AuditEventType;
 import dev.leash.audit.InMemoryAuditSink;
 import dev.leash.support.Leash;
-import dev.leash.support.MutableClock;
+import dev.leash.approval.testing.MutableClock;
 import dev.leash.support.StsStub;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package dev.leash.approval.console;
 
+import dev.leash.approval.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.leash.approval.ApprovalRequest;
