@@ -25,10 +25,11 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
  * its SDK client from the lease, does the work, and closes the lease. No AWS keys live in the agent.
  *
  * <pre>{@code
- * try (AwsSessionFactory leash = AwsSessionFactory.builder()
+ * try (ApprovalChannel console = ApprovalChannels.load("console", Map.of());
+ *      AwsSessionFactory leash = AwsSessionFactory.builder()
  *         .catalog(ExampleCatalog.hermes())
  *         .baseCredentials(ProfileCredentialsProvider.create("hermes-agent"))   // may only sts:AssumeRole
- *         .approvalChannel(ApprovalChannels.load("console", Map.of()))
+ *         .approvalChannel(console)
  *         .auditLog(Path.of("leash-audit.jsonl"))
  *         .build()) {
  *   List<Outcome> report = new AgentLoop(leash).run(tasks);
