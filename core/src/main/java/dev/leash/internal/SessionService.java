@@ -53,7 +53,13 @@ public final class SessionService implements AutoCloseable {
   private final Duration approvalTimeout;
   private final Duration skew;
   private final Duration joinTimeout;
-  private final AsyncCache<TaskKey, LeasedSession> sessions;
+  private final AsyncCache<TaskKey, Flight> sessions;
+
+  /**
+   * One task's shared attempt: a session, or the failure every joined caller gets. Failures complete the
+   * future normally (and leave the cache at once), so Caffeine does not log a normal "no" as an error.
+   */
+  private record Flight(LeasedSession session, RuntimeException failure) {}
 
   public SessionService(RoleCatalog catalog, Clock clock, Region region, Auditor auditor, ApprovalGate gate,
       LeaseIssuer issuer, ActionMapper mapper, CallBudget budget, Duration approvalTimeout, Duration skew,
@@ -71,31 +77,35 @@ public final class SessionService implements AutoCloseable {
     this.joinTimeout = approvalTimeout.plus(ApprovalGate.GRACE).plus(stsDeadline).plusSeconds(5);
     this.sessions = Caffeine.newBuilder()
         .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
-        .expireAfter(new Expiry<TaskKey, LeasedSession>() {
+        .expireAfter(new Expiry<TaskKey, Flight>() {
           @Override
-          public long expireAfterCreate(TaskKey key, LeasedSession session, long now) {
-            return remaining(session);
+          public long expireAfterCreate(TaskKey key, Flight flight, long now) {
+            return remaining(flight);
           }
 
           @Override
-          public long expireAfterUpdate(TaskKey key, LeasedSession session, long now, long current) {
-            return remaining(session);
+          public long expireAfterUpdate(TaskKey key, Flight flight, long now, long current) {
+            return remaining(flight);
           }
 
           @Override
-          public long expireAfterRead(TaskKey key, LeasedSession session, long now, long current) {
+          public long expireAfterRead(TaskKey key, Flight flight, long now, long current) {
             return current;
           }
         })
-        .removalListener((TaskKey key, LeasedSession session, RemovalCause cause) -> {
-          if (session != null && cause.wasEvicted()) {
-            session.expire();
+        .removalListener((TaskKey key, Flight flight, RemovalCause cause) -> {
+          if (flight != null && flight.session() != null && cause.wasEvicted()) {
+            flight.session().expire();
           }
         })
         .buildAsync();
   }
 
-  private long remaining(LeasedSession session) {
+  private long remaining(Flight flight) {
+    if (flight.session() == null) {
+      return 0;
+    }
+    LeasedSession session = flight.session();
     long millis = session.expiresAt().toEpochMilli() - skew.toMillis() - clock.millis();
     return TimeUnit.MILLISECONDS.toNanos(Math.max(0, millis));
   }
@@ -120,37 +130,36 @@ public final class SessionService implements AutoCloseable {
     }
     TaskKey task = new TaskKey(role.key(), reason, request.actions(), request.resources(), duration);
     while (true) {
-      CompletableFuture<LeasedSession> mine = new CompletableFuture<>();
-      CompletableFuture<LeasedSession> existing = sessions.asMap().putIfAbsent(task, mine);
+      CompletableFuture<Flight> mine = new CompletableFuture<>();
+      CompletableFuture<Flight> existing = sessions.asMap().putIfAbsent(task, mine);
       if (existing != null) {
-        LeasedSession shared = await(existing, role);
-        if (shared.usableFor(skew)) {
-          return shared;
+        Flight shared = await(existing, role);
+        if (shared.failure() != null) {
+          throw shared.failure();
+        }
+        if (shared.session().usableFor(skew)) {
+          return shared.session();
         }
         sessions.asMap().remove(task, existing);
         continue;
       }
       try {
         LeasedSession session = issue(requestId, role, reason, duration, request, task, sessionPolicy);
-        mine.complete(session);
+        mine.complete(new Flight(session, null));
         return session;
       } catch (RuntimeException e) {
-        mine.completeExceptionally(e);
         sessions.asMap().remove(task, mine);
+        mine.complete(new Flight(null, e));
         throw e;
       }
     }
   }
 
-  private LeasedSession await(CompletableFuture<LeasedSession> inFlight, RoleSpec role) {
+  private Flight await(CompletableFuture<Flight> inFlight, RoleSpec role) {
     try {
       return inFlight.get(joinTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException | CompletionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof LeashException) {
-        throw (LeashException) cause;
-      }
-      throw new IllegalStateException("The shared request for role '" + role.key() + "' failed: " + cause, cause);
+      throw new IllegalStateException("The shared request for role '" + role.key() + "' failed: " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
       throw new ApprovalTimedOutException("Waited " + joinTimeout.toSeconds() + " s for the approval already in "
           + "flight for the same task on role '" + role.key() + "' without an answer. Try again later.");
@@ -304,9 +313,9 @@ public final class SessionService implements AutoCloseable {
   /** Closes every live session. */
   @Override
   public void close() {
-    for (CompletableFuture<LeasedSession> f : sessions.asMap().values()) {
-      if (f.isDone() && !f.isCompletedExceptionally()) {
-        f.join().close();
+    for (CompletableFuture<Flight> f : sessions.asMap().values()) {
+      if (f.isDone() && f.join().session() != null) {
+        f.join().session().close();
       }
     }
     sessions.synchronous().invalidateAll();

@@ -68,8 +68,8 @@ class PublicApiOnlyTest {
 
   /** What the rules must refuse: a class that uses Leash's implementation directly. */
   static final class ReachesIntoInternals {
-    boolean matches(String pattern, String value) {
-      return dev.leash.internal.Wildcards.matches(pattern, value, false);
+    String validate(String reason) {
+      return dev.leash.internal.ReasonValidator.validate(reason);
     }
   }
 }

@@ -111,10 +111,13 @@ class AgentLoopTest {
         "delete release 1.3.0 artifacts from the deploy bucket", "s3:DeleteObject"),
         client -> client.deleteObject(b -> b.bucket(DEPLOY_BUCKET).key("releases/1.3.0/app.jar")).toString());
 
-    List<Outcome> report = loop(FakeApprover.approving("492817")).run(List.of(prune, LIST_RELEASE));
+    FakeApprover approver = FakeApprover.approving("492817");
+    List<Outcome> report = loop(approver).run(List.of(prune, LIST_RELEASE));
 
     assertThat(report).extracting(Outcome::status).containsExactly(Status.OUT_OF_SCOPE, Status.DONE);
-    assertThat(report.get(0).detail()).contains("s3:DeleteObject");
+    assertThat(report.get(0).detail()).contains("s3:DeleteObject", "do not widen");
+    assertThat(approver.requestCount()).as("only the second task asked a human").isEqualTo(1);
+    assertThat(AwsStandIn.assumeRoleRequests(sts)).hasSize(1);
     assertThat(s3.findAll(deleteRequestedFor(anyUrl()))).isEmpty();
   }
 
@@ -131,18 +134,6 @@ class AgentLoopTest {
       assertThat(o.detail()).contains("s3:GetObject", "outside the session's declared intent");
     });
     assertThat(s3.findAll(anyRequestedFor(anyUrl()))).isEmpty();
-  }
-
-  @Test
-  void outOfScopeRefusalIsReportedAndDoesNotStopTheRun() {
-    // The factory raises OutOfScopeException before asking anyone; the loop reports it like a refused call.
-    Task misdeclared = new Task("misdeclared", LIST_RELEASE.access(), client -> {
-      throw new OutOfScopeException("Intent [s3:DeleteObject] is not allowed by role 's3-deploy'.", List.of());
-    });
-
-    List<Outcome> report = loop(FakeApprover.approving("492817")).run(List.of(misdeclared, LIST_RELEASE));
-
-    assertThat(report).extracting(Outcome::status).containsExactly(Status.OUT_OF_SCOPE, Status.DONE);
   }
 
   @Test
