@@ -33,7 +33,10 @@ public interface ApprovalChannel extends AutoCloseable {
    */
   Decision decide(ApprovalRequest request);
 
-  /** Releases the channel's resources. Pending {@code decide} calls return {@code Expired}. */
+  /**
+   * Releases the channel's resources. Pending {@code decide} calls return {@code Expired}; later calls
+   * return {@code Expired} or throw {@link IllegalStateException}, and never approve.
+   */
   @Override
   void close();
 }
