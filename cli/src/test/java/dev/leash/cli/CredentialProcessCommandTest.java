@@ -1,5 +1,6 @@
 package dev.leash.cli;
 
+import dev.leash.support.IamAccount;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;

@@ -1,5 +1,6 @@
 package dev.leash.cli;
 
+import dev.leash.support.IamAccount;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;

@@ -93,13 +93,13 @@ public final class LeasedSession implements AgentSession {
 
   /** Throws {@link SessionExpiredException} unless the session is open. The hot-path check of every call. */
   void checkOpen() {
-    if (closed.get()) {
-      throw new SessionExpiredException("Session " + id + " (role '" + role.key() + "') is closed. "
-          + "Open a new session; a human approves it again.");
-    }
     if (clock.millis() >= expiresAtMillis) {
       throw new SessionExpiredException("Session " + id + " (role '" + role.key() + "') expired at " + expiresAt
           + ". Leases are never refreshed silently: open a new session; a human approves it again.");
+    }
+    if (closed.get()) {
+      throw new SessionExpiredException("Session " + id + " (role '" + role.key() + "') is closed. "
+          + "Open a new session; a human approves it again.");
     }
   }
 
