@@ -60,7 +60,7 @@ class GuardedClientTest {
 
       assertThatThrownBy(() -> client.deleteObject(b -> b.bucket("hermes-dev-deploy").key("a.txt")))
           .isInstanceOfSatisfying(CallOutsideScopeException.class, e -> assertThat(e.action()).isEqualTo("s3:DeleteObject"))
-          .hasMessageContaining("outside the session's declared intent [s3:getobject]");
+          .hasMessageContaining("outside the session's declared intent [s3:GetObject]");
     }
     assertThat(s3.findAll(deleteRequestedFor(anyUrl()))).isEmpty();
     assertThat(s3.findAll(anyRequestedFor(anyUrl()))).hasSize(1);

@@ -17,6 +17,7 @@ public final class Scope {
   private final RoleSpec role;
   private final PolicyEvaluator permissions;
   private final Set<String> intent;
+  private final String intentDescription;
   private final List<String> intentResources;
   private final List<Glob> resourceGlobs;
 
@@ -24,6 +25,7 @@ public final class Scope {
     this.role = role;
     this.permissions = role.evaluator();
     this.intent = intentActions.stream().map(a -> a.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+    this.intentDescription = intentActions.stream().sorted().collect(Collectors.joining(", ", "[", "]"));
     this.intentResources = List.copyOf(intentResources);
     this.resourceGlobs = intentResources.stream().map(p -> Glob.of(p, false)).toList();
   }
@@ -42,7 +44,7 @@ public final class Scope {
   public String refusal(String action, String resource) {
     if (!intent.isEmpty()) {
       if (!intent.contains(action.toLowerCase(Locale.ROOT))) {
-        return action + " is outside the session's declared intent " + intentDescription();
+        return action + " is outside the session's declared intent " + intentDescription;
       }
       if (resource != null && !resourceGlobs.isEmpty() && resourceGlobs.stream().noneMatch(g -> g.matches(resource))) {
         return action + " on " + resource + " is outside the session's declared resources " + intentResources;
@@ -56,9 +58,5 @@ public final class Scope {
           + "' in the catalog";
     }
     return null;
-  }
-
-  private String intentDescription() {
-    return intent.stream().sorted().collect(Collectors.joining(", ", "[", "]"));
   }
 }
