@@ -102,8 +102,14 @@ public final class SessionService implements AutoCloseable {
 
   /** Opens (or joins, or reuses) a session for {@code request}. */
   public AgentSession open(AccessRequest request) {
-    String requestId = UUID.randomUUID().toString();
     RoleSpec role = catalog.role(request.role()).orElse(null);
+    if (role != null) {
+      LeasedSession live = liveSession(role, request);
+      if (live != null) {
+        return live;
+      }
+    }
+    String requestId = UUID.randomUUID().toString();
     if (role == null) {
       throw refused(requestId, null, request, new UnknownRoleException(request.role(), catalog.roleKeys()));
     }
@@ -140,6 +146,27 @@ public final class SessionService implements AutoCloseable {
         throw e;
       }
     }
+  }
+
+  /**
+   * The fast path of a cache hit: the live session of exactly this task, or null. Validation is skipped
+   * because a cached session exists only if a request with the same role, trimmed reason, intent and
+   * duration passed it, and validation depends on nothing else except the role's {@code notAfter}, which
+   * is checked again here (a role past it takes the full path and is refused there).
+   */
+  private LeasedSession liveSession(RoleSpec role, AccessRequest request) {
+    Duration duration = request.duration().orElseGet(() -> catalog.durationFor(role));
+    TaskKey task = new TaskKey(role.key(), request.reason().strip(), request.actions(), request.resources(), duration);
+    CompletableFuture<LeasedSession> cached = sessions.getIfPresent(task);
+    if (cached == null || !cached.isDone() || cached.isCompletedExceptionally()) {
+      return null;
+    }
+    LeasedSession session = cached.getNow(null);
+    if (session == null || !session.usableFor(skew)
+        || (role.notAfter() != null && !clock.instant().isBefore(role.notAfter()))) {
+      return null;
+    }
+    return session;
   }
 
   private LeasedSession await(CompletableFuture<LeasedSession> inFlight, RoleSpec role) {
