@@ -1,6 +1,7 @@
 package dev.leash.benchmarks;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.sun.net.httpserver.HttpServer;
 import dev.leash.AwsSessionFactory;
 import dev.leash.approval.testing.FakeApprover;
 import dev.leash.audit.JsonLinesAuditSink;
@@ -23,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.core.ResponseBytes;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -31,7 +32,7 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 /**
  * B3: one S3 GetObject through a session's guarded client (intent check, role check, call budget, and a
  * hash-chained audit record written and flushed to a file) against the same call through a plain client,
- * both over loopback HTTP to the same WireMock endpoint with the same HTTP client settings.
+ * both over loopback HTTP to the same S3 stand-in (the JDK's HTTP server) with the same HTTP client settings.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -41,7 +42,7 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 @Fork(2)
 public class GuardedCallBenchmark {
   private WireMockServer sts;
-  private WireMockServer s3;
+  private HttpServer s3;
   private Path auditDir;
   private JsonLinesAuditSink audit;
   private AwsSessionFactory leash;
@@ -57,12 +58,12 @@ public class GuardedCallBenchmark {
     leash = Fixtures.factory(sts, FakeApprover.approving("123456"), audit).build();
     guarded = leash.open(Fixtures.request()).client(S3Client.builder()
         .endpointOverride(StandIns.endpoint(s3)).forcePathStyle(true)
-        .httpClientBuilder(UrlConnectionHttpClient.builder()));
+        .httpClientBuilder(Apache5HttpClient.builder()));
     plain = S3Client.builder().region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsSessionCredentials.create(
             StandIns.ACCESS_KEY_ID, StandIns.SECRET_ACCESS_KEY, StandIns.SESSION_TOKEN)))
         .endpointOverride(StandIns.endpoint(s3)).forcePathStyle(true)
-        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .httpClientBuilder(Apache5HttpClient.builder())
         .build();
   }
 
@@ -71,7 +72,7 @@ public class GuardedCallBenchmark {
     plain.close();
     leash.close();
     audit.close();
-    s3.stop();
+    s3.stop(0);
     sts.stop();
     Files.deleteIfExists(auditDir.resolve("audit.jsonl"));
     Files.deleteIfExists(auditDir);
