@@ -155,7 +155,8 @@ public final class SessionService implements AutoCloseable {
    * is checked again here (a role past it takes the full path and is refused there).
    */
   private LeasedSession liveSession(RoleSpec role, AccessRequest request) {
-    Duration duration = request.duration().orElseGet(() -> catalog.durationFor(role));
+    Optional<Duration> asked = request.duration();
+    Duration duration = asked.isPresent() ? asked.get() : catalog.durationFor(role);
     TaskKey task = new TaskKey(role.key(), request.reason().strip(), request.actions(), request.resources(), duration);
     CompletableFuture<LeasedSession> cached = sessions.getIfPresent(task);
     if (cached == null || !cached.isDone() || cached.isCompletedExceptionally()) {
