@@ -101,11 +101,22 @@ public final class LeaseIssuer {
         }
       }).get();
       Credentials c = response.credentials();
+      if (c == null || c.accessKeyId() == null || c.secretAccessKey() == null || c.sessionToken() == null
+          || c.expiration() == null) {
+        // STS answered 200, so the MFA code is spent: not retried. Nothing of the response is quoted.
+        throw new AssumeRoleFailedException(AssumeRoleFailedException.Category.UNAVAILABLE, spec.roleKey(),
+            "AssumeRole for role '" + spec.roleKey() + "' returned a response without complete credentials ("
+                + (c == null ? "no Credentials" : "missing " + missing(c)) + ") after " + attempts.get()
+                + (attempts.get() == 1 ? " attempt" : " attempts") + "; no lease was issued. "
+                + StsFailures.advice(AssumeRoleFailedException.Category.UNAVAILABLE), null);
+      }
       return new Lease(
           AwsSessionCredentials.builder().accessKeyId(c.accessKeyId()).secretAccessKey(c.secretAccessKey())
               .sessionToken(c.sessionToken()).expirationTime(c.expiration()).build(),
           c.expiration(),
           response.assumedRoleUser() == null ? spec.roleArn() : response.assumedRoleUser().arn());
+    } catch (AssumeRoleFailedException e) {
+      throw e;
     } catch (DeadlineExceeded e) {
       Throwable last = e.getCause() != null ? e.getCause() : e;
       throw new AssumeRoleFailedException(AssumeRoleFailedException.Category.UNAVAILABLE, spec.roleKey(),
@@ -116,6 +127,23 @@ public final class LeaseIssuer {
       Throwable earlier = uncertain.get() == e ? null : uncertain.get();
       throw StsFailures.failure(spec.roleKey(), e, attempts.get(), earlier);
     }
+  }
+
+  private static String missing(Credentials c) {
+    List<String> missing = new ArrayList<>();
+    if (c.accessKeyId() == null) {
+      missing.add("AccessKeyId");
+    }
+    if (c.secretAccessKey() == null) {
+      missing.add("SecretAccessKey");
+    }
+    if (c.sessionToken() == null) {
+      missing.add("SessionToken");
+    }
+    if (c.expiration() == null) {
+      missing.add("Expiration");
+    }
+    return String.join(", ", missing);
   }
 
   /** Thrown inside the retry loop when the overall deadline has passed; never retried. */

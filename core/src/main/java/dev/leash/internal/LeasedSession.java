@@ -42,6 +42,8 @@ public final class LeasedSession implements AgentSession {
   private final LeaseCredentialsProvider credentials;
   private final Map<ClientKey, SdkClient> clients = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Set before {@link #closed} when the session cache ended the session at its expiry (minus the skew). */
+  private volatile boolean endedByExpiry;
   private final Consumer<LeasedSession> onClose;
   private final String partition;
 
@@ -93,14 +95,21 @@ public final class LeasedSession implements AgentSession {
 
   /** Throws {@link SessionExpiredException} unless the session is open. The hot-path check of every call. */
   void checkOpen() {
-    if (clock.millis() >= expiresAtMillis) {
-      throw new SessionExpiredException("Session " + id + " (role '" + role.key() + "') expired at " + expiresAt
-          + ". Leases are never refreshed silently: open a new session; a human approves it again.");
-    }
     if (closed.get()) {
+      if (endedByExpiry || clock.millis() >= expiresAtMillis) {
+        throw expired();
+      }
       throw new SessionExpiredException("Session " + id + " (role '" + role.key() + "') is closed. "
           + "Open a new session; a human approves it again.");
     }
+    if (clock.millis() >= expiresAtMillis) {
+      throw expired();
+    }
+  }
+
+  private SessionExpiredException expired() {
+    return new SessionExpiredException("Session " + id + " (role '" + role.key() + "') expired at " + expiresAt
+        + ". Leases are never refreshed silently: open a new session; a human approves it again.");
   }
 
   @Override
@@ -149,6 +158,7 @@ public final class LeasedSession implements AgentSession {
 
   /** Ends the session because its lease expired (called by the session cache). */
   public void expire() {
+    endedByExpiry = true;
     end("expired");
   }
 

@@ -112,8 +112,14 @@ public final class SessionService implements AutoCloseable {
 
   /** Opens (or joins, or reuses) a session for {@code request}. */
   public AgentSession open(AccessRequest request) {
-    String requestId = UUID.randomUUID().toString();
     RoleSpec role = catalog.role(request.role()).orElse(null);
+    if (role != null) {
+      LeasedSession live = liveSession(role, request);
+      if (live != null) {
+        return live;
+      }
+    }
+    String requestId = UUID.randomUUID().toString();
     if (role == null) {
       throw refused(requestId, null, request, new UnknownRoleException(request.role(), catalog.roleKeys()));
     }
@@ -153,6 +159,29 @@ public final class SessionService implements AutoCloseable {
         throw e;
       }
     }
+  }
+
+  /**
+   * The fast path of a cache hit: the live session of exactly this task, or null. Validation is skipped
+   * because a cached session exists only if a request with the same role, trimmed reason, intent and
+   * duration passed it, and validation depends on nothing else except the role's {@code notAfter}, which
+   * is checked again here (a role past it takes the full path and is refused there).
+   */
+  private LeasedSession liveSession(RoleSpec role, AccessRequest request) {
+    Optional<Duration> asked = request.duration();
+    Duration duration = asked.isPresent() ? asked.get() : catalog.durationFor(role);
+    TaskKey task = new TaskKey(role.key(), request.reason().strip(), request.actions(), request.resources(), duration);
+    CompletableFuture<Flight> cached = sessions.getIfPresent(task);
+    if (cached == null || !cached.isDone() || cached.isCompletedExceptionally()) {
+      return null;
+    }
+    Flight flight = cached.getNow(null);
+    LeasedSession session = flight == null ? null : flight.session();
+    if (session == null || !session.usableFor(skew)
+        || (role.notAfter() != null && !clock.instant().isBefore(role.notAfter()))) {
+      return null;
+    }
+    return session;
   }
 
   private Flight await(CompletableFuture<Flight> inFlight, RoleSpec role) {

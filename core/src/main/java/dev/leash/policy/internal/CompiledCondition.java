@@ -320,7 +320,8 @@ public final class CompiledCondition {
       return offset
           ? OffsetDateTime.parse(v.replace('z', 'Z')).toInstant().toEpochMilli()
           : LocalDateTime.parse(v).toInstant(ZoneOffset.UTC).toEpochMilli();
-    } catch (DateTimeParseException e) {
+    } catch (DateTimeParseException | ArithmeticException e) {
+      // ArithmeticException: a valid date beyond the range of epoch milliseconds (year +-292 million).
       return Long.MIN_VALUE;
     }
   }
