@@ -2,11 +2,15 @@ package dev.leash.hardening;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.leash.catalog.CatalogInvalidException;
+import dev.leash.catalog.RoleCatalog;
 import dev.leash.policy.EvaluationRequest;
 import dev.leash.policy.EvaluationResult;
 import dev.leash.policy.PolicyDocument;
 import dev.leash.policy.PolicyEvaluator;
+import dev.leash.policy.PolicyParseException;
 import dev.leash.policy.Statement;
 import org.junit.jupiter.api.Test;
 
@@ -38,5 +42,52 @@ class FuzzFindingsTest {
         .context("aws:CurrentTime", "+999999999-12-31T23:59:59Z").build())).doesNotThrowAnyException();
     assertThat(evaluator.evaluate(EvaluationRequest.builder("s3:GetObject", "arn:aws:s3:::b/k")
         .context("aws:CurrentTime", "+999999999-12-31T23:59:59Z").build()).isAllowed()).isFalse();
+  }
+
+  /** PolicyFuzzTestInputs/parseWriteEvaluate/finding-blank-condition-key.json: IllegalArgumentException from Condition. */
+  @Test
+  void aBlankConditionKeyOrOperatorIsAParseProblemNotACrash() {
+    assertThatThrownBy(() -> PolicyDocument.parse("{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\","
+        + "\"Action\":\"sts:AssumeRole\",\"Condition\":{\"Bool\":{\"\":\"true\"}}}}"))
+        .isInstanceOfSatisfying(PolicyParseException.class, e -> assertThat(e.problems())
+            .containsExactly("line 1, column 102: condition key under \"Bool\" must not be blank"));
+    assertThatThrownBy(() -> PolicyDocument.parse("{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\","
+        + "\"Action\":\"s3:GetObject\",\"Resource\":\"*\",\"Condition\":{\" \":{\"aws:SecureTransport\":\"true\"}}}}"))
+        .isInstanceOfSatisfying(PolicyParseException.class, e -> assertThat(e.problems()).singleElement()
+            .asString().endsWith("condition operator must not be blank"));
+  }
+
+  /** The same blank key in a catalog's conditions is a located catalog problem. */
+  @Test
+  void aBlankConditionKeyInACatalogIsALocatedProblem() {
+    String yaml = String.join("\n",
+        "version: 1",
+        "agent:",
+        "  name: hermes",
+        "  mfaSerial: arn:aws:iam::123456789012:mfa/hermes",
+        "roles:",
+        "  ec2-read:",
+        "    arn: arn:aws:iam::123456789012:role/hermes-dev-ec2-read",
+        "    permissions:",
+        "      - effect: Allow",
+        "        actions: [\"ec2:Describe*\"]",
+        "        resources: [\"*\"]",
+        "        conditions: {Bool: {\"\": true}}",
+        "");
+    assertThatThrownBy(() -> RoleCatalog.parse(yaml, RoleCatalog.Format.YAML))
+        .isInstanceOfSatisfying(CatalogInvalidException.class, e -> assertThat(e.problems()).singleElement()
+            .satisfies(p -> {
+              assertThat(p.line()).isEqualTo(12);
+              assertThat(p.message()).contains("must not be blank");
+            }));
+  }
+
+  /** CatalogFuzzTestInputs/json/finding-empty-agent-name.json: IllegalArgumentException from AgentIdentity. */
+  @Test
+  void anEmptyAgentNameIsALocatedProblemNotACrash() {
+    assertThatThrownBy(() -> RoleCatalog.parse("{\"version\": 1, \"agent\": {\"name\": \"\"}, \"roles\": {}}",
+        RoleCatalog.Format.JSON))
+        .isInstanceOfSatisfying(CatalogInvalidException.class, e -> assertThat(e.problems())
+            .anySatisfy(p -> assertThat(p.message()).startsWith("agent name '' must be 2-64 letters")));
   }
 }

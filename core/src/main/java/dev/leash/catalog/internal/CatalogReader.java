@@ -255,6 +255,7 @@ public final class CatalogReader {
     if (name != null && !AGENT_NAME.matcher(name).matches()) {
       sink.at(nameMember.value(), "agent name '" + name
           + "' must be 2-64 letters, digits or _+=,.@- (it is sent as the STS SourceIdentity)");
+      name = null; // reported; building the identity from it would throw instead
     }
     String mfaSerial = arnMember(a, "mfaSerial", Arns.Kind.MFA, sink);
     String userArn = merged(a.members().get("userArn"), "agent.userArn", Arns.Kind.USER,

@@ -203,12 +203,20 @@ public final class PolicyJson {
       return conditions;
     }
     for (Member operator : operators.members().values()) {
+      if (operator.name().isBlank()) {
+        problems.add(operator.line(), operator.column(), "condition operator must not be blank");
+        continue;
+      }
       if (!(operator.value() instanceof Obj keys) || keys.members().isEmpty()) {
         problems.at(operator.value(), "condition operator \"" + operator.name()
             + "\" must map context keys to values, such as {\"aws:SecureTransport\": \"true\"}");
         continue;
       }
       for (Member key : keys.members().values()) {
+        if (key.name().isBlank()) {
+          problems.add(key.line(), key.column(), "condition key under \"" + operator.name() + "\" must not be blank");
+          continue;
+        }
         List<Node> items = key.value() instanceof Arr arr ? arr.items() : List.of(key.value());
         List<String> values = new ArrayList<>();
         List<Condition.ValueType> types = new ArrayList<>();
