@@ -11,7 +11,7 @@ import dev.leash.policy.PolicyKind;
 import dev.leash.policy.PolicyLinter;
 import dev.leash.policy.Principal;
 import dev.leash.policy.Statement;
-import dev.leash.support.MutableClock;
+import dev.leash.approval.testing.MutableClock;
 import dev.leash.support.TestCatalogs;
 import java.time.Duration;
 import java.time.Instant;
