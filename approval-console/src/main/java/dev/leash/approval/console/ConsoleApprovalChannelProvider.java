@@ -3,15 +3,13 @@ package dev.leash.approval.console;
 import dev.leash.approval.ApprovalChannel;
 import dev.leash.approval.ApprovalChannelException;
 import dev.leash.approval.ApprovalChannelProvider;
+import dev.leash.approval.Durations;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The {@code console} approval channel provider, found by {@link java.util.ServiceLoader} and chosen with
@@ -32,7 +30,6 @@ public final class ConsoleApprovalChannelProvider implements ApprovalChannelProv
   public static final String NAME = "console";
 
   private static final Set<String> KEYS = Set.of("timeout", "approver", "color");
-  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,6})([smh])");
 
   /** For {@link java.util.ServiceLoader}. */
   public ConsoleApprovalChannelProvider() {}
@@ -76,22 +73,8 @@ public final class ConsoleApprovalChannelProvider implements ApprovalChannelProv
   }
 
   static Duration duration(String value) {
-    String text = value.strip().toLowerCase(Locale.ROOT);
-    Matcher m = SHORT_DURATION.matcher(text);
-    if (m.matches()) {
-      long amount = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "s" -> Duration.ofSeconds(amount);
-        case "m" -> Duration.ofMinutes(amount);
-        default -> Duration.ofHours(amount);
-      };
-    }
-    try {
-      return Duration.parse(text);
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("'" + Text.inert(value) + "' is not a duration; use ISO-8601 such as "
-          + "PT2M, or a whole number of s, m or h such as 90s or 2m");
-    }
+    return Durations.parse(value).orElseThrow(() -> new IllegalArgumentException("'" + Text.inert(value)
+        + "' is not a duration; use ISO-8601 such as PT2M, or a whole number of s, m or h such as 90s or 2m"));
   }
 
   private static ConsoleApprovalChannel.Color color(String value) {

@@ -3,15 +3,13 @@ package dev.leash.approval.slack;
 import dev.leash.approval.ApprovalChannel;
 import dev.leash.approval.ApprovalChannelException;
 import dev.leash.approval.ApprovalChannelProvider;
+import dev.leash.approval.Durations;
 import dev.leash.approval.slack.internal.SlackErrors;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The {@code slack} approval channel provider, for {@code ApprovalChannels.load("slack", config)}.
@@ -39,7 +37,6 @@ public final class SlackApprovalChannelProvider implements ApprovalChannelProvid
 
   private static final Set<String> KEYS =
       new TreeSet<>(Arrays.asList("botToken", "appToken", "channel", "approvers", "timeout", "apiUrl"));
-  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})\\s*(s|m|h)");
 
   /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
   public SlackApprovalChannelProvider() {}
@@ -81,21 +78,8 @@ public final class SlackApprovalChannelProvider implements ApprovalChannelProvid
   }
 
   private static Duration duration(String text) {
-    String value = text == null ? "" : text.strip();
-    Matcher m = SHORT_DURATION.matcher(value);
-    if (m.matches()) {
-      long amount = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "s" -> Duration.ofSeconds(amount);
-        case "m" -> Duration.ofMinutes(amount);
-        default -> Duration.ofHours(amount);
-      };
-    }
-    try {
-      return Duration.parse(value);
-    } catch (DateTimeParseException e) {
-      throw SlackErrors.configuration("Setting 'timeout' must be a duration such as 10m, 600s or PT10M, "
-          + "was '" + value + "'");
-    }
+    return Durations.parse(text).orElseThrow(() -> SlackErrors.configuration(
+        "Setting 'timeout' must be a duration such as 10m, 600s or PT10M, was '" + (text == null ? "" : text.strip()) + "'"));
   }
+
 }
