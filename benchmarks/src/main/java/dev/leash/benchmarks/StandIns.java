@@ -1,6 +1,5 @@
 package dev.leash.benchmarks;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -9,6 +8,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.sun.net.httpserver.HttpServer;
+import dev.leash.support.StsStub;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -25,10 +25,9 @@ import java.time.Instant;
  * small object.
  */
 final class StandIns {
-  static final String NS = "https://sts.amazonaws.com/doc/2011-06-15/";
-  static final String ACCESS_KEY_ID = "ASIABENCHMARKKEY0001";
-  static final String SECRET_ACCESS_KEY = "benchmarkSecretKey/NotReal+0123456789abcdefgh";
-  static final String SESSION_TOKEN = "FwoGZXIvYXdzEBenchmarkSessionTokenNotReal//////////wEaDExample0123456789";
+  static final String ACCESS_KEY_ID = StsStub.ACCESS_KEY_ID;
+  static final String SECRET_ACCESS_KEY = StsStub.SECRET_ACCESS_KEY;
+  static final String SESSION_TOKEN = StsStub.SESSION_TOKEN;
 
   private StandIns() {}
 
@@ -38,8 +37,7 @@ final class StandIns {
         .containerThreads(300).jettyAcceptQueueSize(512));
     server.start();
     server.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=AssumeRole"))
-        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/xml")
-            .withBody(assumeRoleResponse(Instant.now().plusSeconds(3600)))));
+        .willReturn(StsStub.success(Instant.now().plusSeconds(3600))));
     return server;
   }
 
@@ -85,27 +83,5 @@ final class StandIns {
   /** How many AssumeRole requests reached {@code sts}. */
   static int assumeRoleCount(WireMockServer sts) {
     return sts.findAll(postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=AssumeRole"))).size();
-  }
-
-  static String assumeRoleResponse(Instant expiration) {
-    return "<AssumeRoleResponse xmlns=\"" + NS + "\">\n"
-        + "  <AssumeRoleResult>\n"
-        + "    <SourceIdentity>hermes</SourceIdentity>\n"
-        + "    <AssumedRoleUser>\n"
-        + "      <Arn>arn:aws:sts::123456789012:assumed-role/hermes-dev-s3-deploy/leash-session</Arn>\n"
-        + "      <AssumedRoleId>AROA3XFRBF535PLBIFPI4:leash-session</AssumedRoleId>\n"
-        + "    </AssumedRoleUser>\n"
-        + "    <Credentials>\n"
-        + "      <AccessKeyId>" + ACCESS_KEY_ID + "</AccessKeyId>\n"
-        + "      <SecretAccessKey>" + SECRET_ACCESS_KEY + "</SecretAccessKey>\n"
-        + "      <SessionToken>" + SESSION_TOKEN + "</SessionToken>\n"
-        + "      <Expiration>" + expiration + "</Expiration>\n"
-        + "    </Credentials>\n"
-        + "    <PackedPolicySize>6</PackedPolicySize>\n"
-        + "  </AssumeRoleResult>\n"
-        + "  <ResponseMetadata>\n"
-        + "    <RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId>\n"
-        + "  </ResponseMetadata>\n"
-        + "</AssumeRoleResponse>\n";
   }
 }
