@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# Runtime dependency footprint of leash-core next to software.amazon.awssdk:sts alone: jar count and bytes.
+# Runtime dependency footprint of leasehold-core next to software.amazon.awssdk:sts alone: jar count and bytes.
 # Usage (from the repository root): benchmarks/footprint/footprint.sh
-# Needs the leash jars built: ./mvnw -B -pl core -am package -DskipTests (the script does it).
+# Needs the leasehold jars built: ./mvnw -B -pl core -am package -DskipTests (the script does it).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=benchmarks/target/footprint
 rm -rf "$out" && mkdir -p "$out"
 
 ./mvnw -B -q -pl core -am package -DskipTests
-# leash-core's runtime classpath: its own jar plus every runtime dependency (approval-spi from the reactor).
+# leasehold-core's runtime classpath: its own jar plus every runtime dependency (approval-spi from the reactor).
 ./mvnw -B -q -pl core -am dependency:list -DincludeScope=runtime -DoutputAbsoluteArtifactFilename=true \
   -DexcludeTransitive=false -DoutputFile="$PWD/$out/core-deps.txt" -DappendOutput=false >/dev/null
 ./mvnw -B -q -f benchmarks/footprint/sts-only.pom.xml dependency:list -DincludeScope=runtime \
@@ -17,7 +17,7 @@ rm -rf "$out" && mkdir -p "$out"
 jars() { # the jar paths listed in a dependency:list file
   grep -oE '/[^ ]+\.jar' "$1" | sort -u
 }
-{ jars "$out/core-deps.txt" | grep -v 'leash-approval-spi'; ls core/target/leash-core-*.jar approval-spi/target/leash-approval-spi-*.jar | grep -v -- '-sources\|-javadoc\|-tests'; } \
+{ jars "$out/core-deps.txt" | grep -v 'leasehold-approval-spi'; ls core/target/leasehold-core-*.jar approval-spi/target/leasehold-approval-spi-*.jar | grep -v -- '-sources\|-javadoc\|-tests'; } \
   | sort -u > "$out/core-jars.txt"
 jars "$out/sts-deps.txt" > "$out/sts-jars.txt"
 # dependency:list names the artifact itself only for jars; sts is a dependency here, so it is listed.
@@ -31,10 +31,10 @@ summary() { # label file
 {
   echo "| Runtime classpath | Jars | Bytes | Size |"
   echo "| --- | --- | --- | --- |"
-  summary "leash-core (with leash-approval-spi)" "$out/core-jars.txt"
+  summary "leasehold-core (with leasehold-approval-spi)" "$out/core-jars.txt"
   summary "software.amazon.awssdk:sts alone" "$out/sts-jars.txt"
   echo
-  echo "Jars leash-core adds on top of sts:"
+  echo "Jars leasehold-core adds on top of sts:"
   echo
   comm -23 <(xargs -n1 basename < "$out/core-jars.txt" | sort) <(xargs -n1 basename < "$out/sts-jars.txt" | sort) \
     | while read -r j; do printf -- '- %s (%s bytes)\n' "$j" "$(stat -c %s "$(grep "/$j\$" "$out/core-jars.txt")")"; done

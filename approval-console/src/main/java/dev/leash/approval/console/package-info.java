@@ -1,9 +1,0 @@
-/**
- * The console approval channel: a human approves or denies an agent's role request on a terminal.
- *
- * <p>Use {@link dev.leash.approval.console.ConsoleApprovalChannel#onTerminal()} for the controlling
- * terminal, {@link dev.leash.approval.console.ConsoleApprovalChannel#builder()} for piped streams, or
- * {@code ApprovalChannels.load("console", config)}. Everything else in this package is package-private
- * implementation.
- */
-package dev.leash.approval.console;

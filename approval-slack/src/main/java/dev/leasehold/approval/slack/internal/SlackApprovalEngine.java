@@ -1,0 +1,366 @@
+package dev.leasehold.approval.slack.internal;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import dev.leasehold.approval.ApprovalChannelException;
+import dev.leasehold.approval.ApprovalRequest;
+import dev.leasehold.approval.Decision;
+import dev.leasehold.approval.MfaCode;
+import dev.leasehold.approval.slack.internal.SocketModeLink.Reply;
+import dev.leasehold.approval.slack.internal.SlackWebApi.Posted;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Slack approval channel's behaviour: posts a request, turns interactions into one decision, and
+ * writes the outcome back to the message.
+ *
+ * <p>The rules, all enforced here: a decision comes only from a configured approver (others get an
+ * ephemeral refusal and the request stays pending); it applies only to the request whose id is in the
+ * button's value or the modal's {@code private_metadata}, and only while that request is pending, so
+ * stale, replayed and duplicated interactions change nothing; the first decision wins, atomically, against
+ * the deadline and against {@link #close()}; an approval of a request that
+ * {@linkplain ApprovalRequest#requiresMfa() needs MFA} carries a well-formed code, and one that
+ * {@linkplain ApprovalRequest#requiresRoleKeyConfirmation() needs the role key} was confirmed with it.
+ * The code is never logged or written to Slack.
+ *
+ * <p>Thread-safe: {@link #decide} may be called concurrently for different requests. The Slack connection
+ * is opened by the first {@code decide} and kept until {@link #close()}, which its owner must call.
+ */
+public final class SlackApprovalEngine implements AutoCloseable {
+
+  /** How often a waiting {@code decide} looks at the clock. */
+  static final Duration POLL = Duration.ofMillis(100);
+  /** How long {@link #close()} waits for outcomes, "expired" among them, to be written to Slack. */
+  static final Duration CLOSE_GRACE = Duration.ofSeconds(3);
+
+  private static final Logger LOG = LoggerFactory.getLogger(SlackApprovalEngine.class);
+  private static final String REFUSAL = "Only the approvers configured for Leasehold can decide on AWS role "
+      + "requests. This request is still pending.";
+
+  private final Settings settings;
+  private final ConcurrentMap<String, Pending> pending = new ConcurrentHashMap<>();
+  /** Writes outcomes to Slack after {@code decide} has returned, so a slow update never delays one. */
+  private final ExecutorService outcomes = Executors.newSingleThreadExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "leasehold-slack-outcomes");
+    thread.setDaemon(true);
+    return thread;
+  });
+  private final Object lock = new Object();
+  private volatile SlackWebApi api; // written under lock
+  private SocketModeLink link; // guarded by lock
+  private boolean closed; // guarded by lock
+
+  /** Creates the engine; nothing connects until the first {@link #decide}. */
+  public SlackApprovalEngine(Settings settings) {
+    this.settings = Objects.requireNonNull(settings, "settings == null");
+  }
+
+  /** A request waiting for its decision. */
+  private static final class Pending {
+    final ApprovalRequest request;
+    final Instant deadline;
+    final Set<String> approvers;
+    final CompletableFuture<Decision> decision = new CompletableFuture<>();
+    volatile Posted message;
+    volatile boolean closedByChannel;
+
+    Pending(ApprovalRequest request, Instant deadline, Set<String> approvers) {
+      this.request = request;
+      this.deadline = deadline;
+      this.approvers = approvers;
+    }
+
+    boolean decide(Decision decision) {
+      return this.decision.complete(decision);
+    }
+  }
+
+  /**
+   * Asks the configured channel and waits until an approver decides or the deadline passes.
+   *
+   * @see dev.leasehold.approval.ApprovalChannel#decide(ApprovalRequest)
+   * @throws IllegalStateException when the engine is closed, or a call for the same request id is pending
+   */
+  public Decision decide(ApprovalRequest request) {
+    Objects.requireNonNull(request, "request == null");
+    Instant now = settings.clock().instant();
+    Instant deadline = min(request.decideBy(), now.plus(settings.timeout()));
+    if (!now.isBefore(deadline)) {
+      LOG.info("Slack approval request {} expired before it was asked", request.id());
+      return new Decision.Expired(request.id());
+    }
+    SlackWebApi api = start();
+    Pending waiting = new Pending(request, deadline, approvers(api));
+    synchronized (lock) {
+      if (closed) {
+        throw new IllegalStateException("This Slack approval channel is closed");
+      }
+      if (pending.putIfAbsent(request.id(), waiting) != null) {
+        throw new IllegalStateException("Request " + request.id() + " is already waiting for a decision");
+      }
+    }
+    try {
+      if (!waiting.decision.isDone()) {
+        waiting.message = api.postMessage(ApprovalMessages.notification(request),
+            ApprovalMessages.request(request, deadline));
+        LOG.info("Asked Slack channel {} to approve request {} (role {}, digest {})",
+            waiting.message.channelId(), request.id(), request.roleKey(), request.digest());
+      }
+      Decision decision = await(waiting);
+      report(api, waiting, decision);
+      return decision;
+    } finally {
+      pending.remove(request.id(), waiting);
+    }
+  }
+
+  private SlackWebApi start() {
+    synchronized (lock) {
+      if (closed) {
+        throw new IllegalStateException("This Slack approval channel is closed");
+      }
+      if (api == null) {
+        api = new SlackWebApi(settings);
+      }
+      if (link == null) {
+        link = SocketModeLink.open(api, settings.appToken(), this::handle);
+      }
+      return api;
+    }
+  }
+
+  private Set<String> approvers(SlackWebApi api) {
+    Set<String> approvers = new HashSet<>(settings.approverUsers());
+    for (String group : settings.approverGroups()) {
+      approvers.addAll(api.usergroupMembers(group));
+    }
+    return Set.copyOf(approvers);
+  }
+
+  private Decision await(Pending waiting) {
+    while (true) {
+      Duration left = Duration.between(settings.clock().instant(), waiting.deadline);
+      if (left.isNegative() || left.isZero()) {
+        waiting.decide(new Decision.Expired(waiting.request.id()));
+        return waiting.decision.join(); // a decision that won the race still counts
+      }
+      try {
+        return waiting.decision.get(Math.min(left.toMillis(), POLL.toMillis()) + 1, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        // look at the clock again
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        waiting.decide(new Decision.Expired(waiting.request.id()));
+        return waiting.decision.join();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("decisions are never completed exceptionally", e);
+      }
+    }
+  }
+
+  /**
+   * Logs the outcome and queues the message update; the update (which may be retried) happens after
+   * {@code decide} returned, and a failed update does not change the decision.
+   */
+  private void report(SlackWebApi api, Pending waiting, Decision decision) {
+    Instant at = settings.clock().instant();
+    String id = waiting.request.id();
+    String outcome;
+    if (decision instanceof Decision.Approved approved) {
+      LOG.info("Slack approval request {} approved by {}", id, approved.approver());
+      outcome = ApprovalMessages.approved(approved.approver(), at);
+    } else if (decision instanceof Decision.Denied denied) {
+      LOG.info("Slack approval request {} denied by {}", id, denied.approver());
+      outcome = ApprovalMessages.denied(denied.approver(), at);
+    } else {
+      LOG.info("Slack approval request {} expired", id);
+      outcome = ApprovalMessages.expired(at, waiting.closedByChannel);
+    }
+    Posted message = waiting.message;
+    if (message == null) {
+      return;
+    }
+    try {
+      outcomes.execute(() -> {
+        try {
+          api.update(message, ApprovalMessages.notification(waiting.request),
+              ApprovalMessages.outcome(waiting.request, waiting.deadline, outcome));
+        } catch (ApprovalChannelException e) {
+          LOG.warn("Could not write the outcome of request {} to Slack: {}", id, e.getMessage());
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      LOG.warn("The outcome of request {} was not written to Slack: the channel is closed", id);
+    }
+  }
+
+  // ---- interactions, on the Socket Mode thread ----
+
+  private Reply handle(JsonObject payload) {
+    String type = string(payload, "type");
+    if ("block_actions".equals(type)) {
+      return onButton(payload);
+    }
+    if ("view_submission".equals(type)) {
+      return onSubmission(payload);
+    }
+    return Reply.ACK;
+  }
+
+  private Reply onButton(JsonObject payload) {
+    JsonElement actions = payload.get("actions");
+    if (actions == null || !actions.isJsonArray() || ((JsonArray) actions).isEmpty()
+        || !((JsonArray) actions).get(0).isJsonObject()) {
+      return Reply.ACK;
+    }
+    JsonObject action = ((JsonArray) actions).get(0).getAsJsonObject();
+    String actionId = string(action, "action_id");
+    String user = string(object(payload, "user"), "id");
+    Pending waiting = pending(string(action, "value"), user);
+    String channelId = string(object(payload, "channel"), "id");
+    if (waiting == null || !waiting.message.channelId().equals(channelId)) {
+      return Reply.ACK; // not pending, or a copy of the message in another channel
+    }
+    if (!waiting.approvers.contains(user)) {
+      return new Reply(null, () -> refuse(waiting, user));
+    }
+    String id = waiting.request.id();
+    if (ApprovalMessages.APPROVE.equals(actionId)) {
+      String triggerId = string(payload, "trigger_id");
+      return new Reply(null, () -> api.openView(triggerId, ApprovalMessages.approvalModal(waiting.request)));
+    }
+    if (ApprovalMessages.DENY.equals(actionId)) {
+      waiting.decide(new Decision.Denied(id, user, ""));
+    }
+    return Reply.ACK;
+  }
+
+  private Reply onSubmission(JsonObject payload) {
+    JsonObject view = object(payload, "view");
+    if (!ApprovalMessages.MODAL.equals(string(view, "callback_id"))) {
+      return Reply.ACK;
+    }
+    String user = string(object(payload, "user"), "id");
+    Pending waiting = pending(string(view, "private_metadata"), user);
+    if (waiting == null) {
+      return Reply.ACK;
+    }
+    if (!waiting.approvers.contains(user)) {
+      return new Reply(null, () -> refuse(waiting, user));
+    }
+    ApprovalRequest request = waiting.request;
+    JsonObject values = object(object(view, "state"), "values");
+    String code = strip(string(object(object(values, ApprovalMessages.MFA_BLOCK), ApprovalMessages.MFA_INPUT),
+        "value"));
+    String roleKey = strip(string(object(object(values, ApprovalMessages.ROLE_KEY_BLOCK),
+        ApprovalMessages.ROLE_KEY_INPUT), "value"));
+    JsonObject errors = new JsonObject();
+    if (request.requiresRoleKeyConfirmation() && !request.roleKey().equals(roleKey)) {
+      errors.addProperty(ApprovalMessages.ROLE_KEY_BLOCK,
+          "This is not the role key of this request; type it exactly as the message shows it.");
+    }
+    if (request.requiresMfa() && !MfaCode.isWellFormed(code)) {
+      errors.addProperty(ApprovalMessages.MFA_BLOCK, "Type the 6-digit code, digits only.");
+    }
+    if (errors.size() > 0) {
+      JsonObject ack = new JsonObject();
+      ack.addProperty("response_action", "errors");
+      ack.add("errors", errors);
+      return new Reply(ack, () -> { });
+    }
+    waiting.decide(request.requiresMfa()
+        ? Decision.Approved.withCode(request.id(), user, MfaCode.of(code))
+        : Decision.Approved.withoutCode(request.id(), user));
+    return Reply.ACK;
+  }
+
+  /** The pending request an interaction names, or null when there is none (stale or replayed). */
+  private Pending pending(String requestId, String user) {
+    Pending waiting = requestId == null ? null : pending.get(requestId);
+    if (waiting == null || waiting.decision.isDone() || waiting.message == null || user == null) {
+      LOG.info("Ignored a Slack interaction from {} for request {}, which is not pending", user, requestId);
+      return null;
+    }
+    return waiting;
+  }
+
+  private void refuse(Pending waiting, String user) {
+    LOG.info("Refused a decision on request {} from {}, who is not an approver", waiting.request.id(), user);
+    api.postEphemeral(waiting.message.channelId(), user, REFUSAL);
+  }
+
+  private static JsonObject object(JsonObject parent, String key) {
+    JsonElement value = parent == null ? null : parent.get(key);
+    return value != null && value.isJsonObject() ? value.getAsJsonObject() : null;
+  }
+
+  private static String string(JsonObject parent, String key) {
+    JsonElement value = parent == null ? null : parent.get(key);
+    return value != null && value.isJsonPrimitive() ? value.getAsString() : null;
+  }
+
+  private static String strip(String value) {
+    return value == null ? null : value.strip();
+  }
+
+  private static Instant min(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
+  }
+
+  /**
+   * Disconnects from Slack; pending {@code decide} calls return {@link Decision.Expired}, and outcomes not
+   * yet written to Slack get a bounded grace ({@link #CLOSE_GRACE}). Idempotent; never throws.
+   */
+  @Override
+  public void close() {
+    SocketModeLink closingLink;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      closingLink = link;
+      link = null;
+    }
+    if (closingLink != null) {
+      closingLink.close();
+    }
+    for (Pending waiting : pending.values()) {
+      waiting.closedByChannel = true;
+      waiting.decide(new Decision.Expired(waiting.request.id()));
+    }
+    long graceEnd = System.nanoTime() + CLOSE_GRACE.toNanos();
+    try {
+      while (!pending.isEmpty() && System.nanoTime() < graceEnd) {
+        Thread.sleep(10); // the expired calls return at once and queue their updates
+      }
+      outcomes.shutdown();
+      if (!outcomes.awaitTermination(Math.max(0, graceEnd - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        LOG.warn("Closed before every outcome was written to Slack");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    outcomes.shutdownNow();
+    SlackWebApi closingApi = api;
+    if (closingApi != null) {
+      closingApi.close();
+    }
+  }
+}

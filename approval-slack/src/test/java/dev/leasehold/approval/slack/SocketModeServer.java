@@ -1,0 +1,139 @@
+package dev.leasehold.approval.slack;
+
+import static org.awaitility.Awaitility.await;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.java_websocket.WebSocket;
+import org.java_websocket.framing.CloseFrame;
+import org.java_websocket.handshake.ClientHandshake;
+import org.java_websocket.server.WebSocketServer;
+
+/**
+ * A local stand-in for Slack's Socket Mode server: says {@code hello} on every connection, sends
+ * envelopes on the newest one, and records what the client sends back.
+ */
+final class SocketModeServer extends WebSocketServer {
+
+  private final List<WebSocket> connections = new CopyOnWriteArrayList<>();
+  private final List<JsonObject> received = new CopyOnWriteArrayList<>();
+  private final CountDownLatch started = new CountDownLatch(1);
+  private final AtomicInteger envelopes = new AtomicInteger();
+
+  SocketModeServer() {
+    super(new InetSocketAddress("localhost", 0));
+    setReuseAddr(true);
+  }
+
+  /** Starts the server and waits until it listens. */
+  SocketModeServer begin() throws InterruptedException {
+    start();
+    if (!started.await(10, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("the Socket Mode stand-in did not start");
+    }
+    return this;
+  }
+
+  String url() {
+    return "ws://localhost:" + getPort() + "/";
+  }
+
+  int connectionCount() {
+    return connections.size();
+  }
+
+  boolean hasOpenConnection() {
+    return connections.stream().anyMatch(WebSocket::isOpen);
+  }
+
+  @Override
+  public void onOpen(WebSocket conn, ClientHandshake handshake) {
+    connections.add(conn);
+    conn.send("{\"type\":\"hello\",\"num_connections\":" + connections.size() + ","
+        + "\"debug_info\":{\"host\":\"applink-test\",\"build_number\":1,\"approximate_connection_time\":18060},"
+        + "\"connection_info\":{\"app_id\":\"A0LEASEHOLD\"}}");
+  }
+
+  @Override
+  public void onMessage(WebSocket conn, String message) {
+    received.add(JsonParser.parseString(message).getAsJsonObject());
+  }
+
+  @Override
+  public void onClose(WebSocket conn, int code, String reason, boolean remote) {}
+
+  @Override
+  public void onError(WebSocket conn, Exception ex) {}
+
+  @Override
+  public void onStart() {
+    setConnectionLostTimeout(0);
+    started.countDown();
+  }
+
+  /** Sends an {@code interactive} envelope on the newest open connection; returns its envelope id. */
+  String sendInteractive(JsonObject payload) {
+    String envelopeId = "env-" + envelopes.incrementAndGet();
+    sendInteractive(envelopeId, payload);
+    return envelopeId;
+  }
+
+  /** Sends an {@code interactive} envelope with a given id (Slack redelivers with the same id). */
+  void sendInteractive(String envelopeId, JsonObject payload) {
+    JsonObject envelope = new JsonObject();
+    envelope.addProperty("envelope_id", envelopeId);
+    envelope.add("payload", payload);
+    envelope.addProperty("type", "interactive");
+    envelope.addProperty("accepts_response_payload", true);
+    envelope.addProperty("retry_attempt", 0);
+    envelope.addProperty("retry_reason", "");
+    newest().send(envelope.toString());
+  }
+
+  /** Asks the client to reconnect, as Slack does before it refreshes a connection. */
+  void sendDisconnect() {
+    newest().send("{\"type\":\"disconnect\",\"reason\":\"refresh_requested\","
+        + "\"debug_info\":{\"host\":\"applink-test\"}}");
+  }
+
+  /** Closes every connection from the server side. */
+  void dropConnections() {
+    connections.forEach(c -> c.close(CloseFrame.GOING_AWAY, "server going away"));
+  }
+
+  /** What the client sent for {@code envelopeId}, waiting for it (bounded). */
+  JsonObject awaitAck(String envelopeId) {
+    await().atMost(Duration.ofSeconds(5)).until(() -> !acks(envelopeId).isEmpty());
+    return acks(envelopeId).get(0);
+  }
+
+  /** Every message the client sent for {@code envelopeId}. */
+  List<JsonObject> acks(String envelopeId) {
+    return received.stream()
+        .filter(m -> m.has("envelope_id") && Objects.equals(envelopeId, m.get("envelope_id").getAsString()))
+        .toList();
+  }
+
+  /** Every message the client sent. */
+  List<JsonObject> received() {
+    return List.copyOf(received);
+  }
+
+  private WebSocket newest() {
+    await().atMost(Duration.ofSeconds(15)).until(this::hasOpenConnection);
+    for (int i = connections.size() - 1; i >= 0; i--) {
+      if (connections.get(i).isOpen()) {
+        return connections.get(i);
+      }
+    }
+    throw new IllegalStateException("no open Socket Mode connection");
+  }
+}

@@ -1,0 +1,104 @@
+package dev.leasehold.cli;
+
+import dev.leasehold.catalog.RoleCatalog;
+import dev.leasehold.catalog.RoleSpec;
+import dev.leasehold.policy.PolicyRenderer;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code leasehold policy ...}: renders the IAM policies a catalog implies. */
+@Command(name = "policy", mixinStandardHelpOptions = true, description = "Render the IAM policies a catalog implies.",
+    subcommands = PolicyCommand.Render.class)
+final class PolicyCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command: policy render FILE --kind KIND");
+  }
+
+  /** What to render. */
+  enum Kind {
+    TRUST, PERMISSIONS, AGENT_USER, TERRAFORM;
+
+    String cli() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  /** {@code leasehold policy render FILE --kind trust|permissions|agent-user|terraform [--role KEY]}. */
+  @Command(name = "render", mixinStandardHelpOptions = true,
+      description = {"Writes a policy as JSON to standard output:",
+          "  trust       the role's trust policy (the agent user only, with MFA unless mfa: none); needs --role",
+          "  permissions the role's inline permission policy; needs --role",
+          "  agent-user  the agent user's assume-only policy on exactly the catalog's role ARNs",
+          "  terraform   a .tf.json file creating the user, the roles and all their policies"})
+  static final class Render implements Callable<Integer> {
+    private final Cli cli;
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The catalog file.")
+    Path file;
+
+    @Option(names = "--kind", required = true, paramLabel = "KIND", converter = KindConverter.class,
+        description = "trust, permissions, agent-user or terraform.")
+    Kind kind;
+
+    @Option(names = "--role", paramLabel = "KEY", description = "The catalog role key (trust and permissions only).")
+    String role;
+
+    @Option(names = "--terraform-output", paramLabel = "FILE",
+        description = "A 'terraform output -json' file giving role_arns and agent_user_arn.")
+    Path terraformOutput;
+
+    Render(Cli cli) {
+      this.cli = cli;
+    }
+
+    @Override
+    public Integer call() {
+      boolean perRole = kind == Kind.TRUST || kind == Kind.PERMISSIONS;
+      if (perRole && role == null) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--kind " + kind.cli() + " needs --role KEY");
+      }
+      if (!perRole && role != null) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--role applies only to --kind trust and permissions, not " + kind.cli());
+      }
+      RoleCatalog catalog = AwsSetup.catalog(file, terraformOutput);
+      String json = switch (kind) {
+        case TRUST -> PolicyRenderer.trustPolicy(catalog, role(catalog)).toJson() + "\n";
+        case PERMISSIONS -> PolicyRenderer.permissionPolicy(role(catalog)).toJson() + "\n";
+        case AGENT_USER -> PolicyRenderer.agentUserPolicy(catalog).toJson() + "\n";
+        case TERRAFORM -> PolicyRenderer.terraform(catalog);
+      };
+      cli.out.print(json);
+      return 0;
+    }
+
+    private RoleSpec role(RoleCatalog catalog) {
+      return catalog.role(role).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
+          "Unknown role '" + role + "'; the catalog's roles are " + catalog.roleKeys()));
+    }
+  }
+
+  /** Reads {@code agent-user} as well as {@code AGENT_USER}. */
+  static final class KindConverter implements CommandLine.ITypeConverter<Kind> {
+    @Override
+    public Kind convert(String value) {
+      for (Kind k : Kind.values()) {
+        if (k.cli().equalsIgnoreCase(value) || k.name().equalsIgnoreCase(value)) {
+          return k;
+        }
+      }
+      throw new CommandLine.TypeConversionException("'" + value + "' is not a kind; use trust, permissions, agent-user or terraform");
+    }
+  }
+}

@@ -1,0 +1,166 @@
+package dev.leasehold.cli;
+
+import static dev.leasehold.cli.CliRun.cli;
+import static dev.leasehold.cli.CliRun.resource;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.leasehold.cli.CliRun.Result;
+import dev.leasehold.policy.PolicyDocument;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+/** catalog validate, policy render and lint: exit codes and what each prints where. */
+class CatalogAndPolicyCommandsTest {
+  static final String REFERENCE = resource("reference-catalog.yaml");
+  static final String BAD = resource("five-problems.yaml");
+
+  // ------------------------------------------------------------------------------------------ validate
+
+  @Test
+  void aValidCatalogExitsZero() {
+    Result r = cli().run("catalog", "validate", REFERENCE);
+
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("valid", "4 roles", "[ec2-read, s3-deploy, rds-query, cloudwatch-read]");
+    assertThat(r.err()).isEmpty();
+  }
+
+  @Test
+  void anInvalidCatalogPrintsOneLocatedLinePerProblemOnStandardError() {
+    Result r = cli().run("catalog", "validate", BAD);
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err().lines().toList()).hasSizeGreaterThanOrEqualTo(5)
+        .allSatisfy(line -> assertThat(line).matches("\\Q" + BAD + "\\E:\\d+:\\d+: .+"));
+  }
+
+  @Test
+  void terraformOutputSuppliesTheArns() {
+    assertThat(cli().run("catalog", "validate", resource("catalog-without-arns.yaml")).exit()).isEqualTo(1);
+
+    Result r = cli().run("catalog", "validate", resource("catalog-without-arns.yaml"),
+        "--terraform-output", resource("terraform-output.json"));
+
+    assertThat(r.exit()).isZero();
+  }
+
+  @Test
+  void aMissingFileIsAProblemNotAUsageError() {
+    Result r = cli().run("catalog", "validate", "/nonexistent/leasehold.yaml");
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).startsWith("/nonexistent/leasehold.yaml:");
+  }
+
+  @Test
+  void validateWithoutAFileIsAUsageError() {
+    Result r = cli().run("catalog", "validate");
+
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("Missing required parameter: 'FILE'");
+  }
+
+  // -------------------------------------------------------------------------------------------- render
+
+  @Test
+  void rendersTheTrustPolicyOfARoleAsJson() throws Exception {
+    Result r = cli().run("policy", "render", REFERENCE, "--kind", "trust", "--role", "s3-deploy");
+
+    assertThat(r.exit()).isZero();
+    JsonNode statement = new ObjectMapper().readTree(r.out()).get("Statement").get(0);
+    assertThat(statement.get("Principal").get("AWS").asText()).isEqualTo("arn:aws:iam::123456789012:user/agents/hermes-dev-agent");
+    assertThat(statement.get("Condition").get("Bool").get("aws:MultiFactorAuthPresent").asText()).isEqualTo("true");
+  }
+
+  @Test
+  void rendersPermissionsAgentUserAndTerraform() throws Exception {
+    Result permissions = cli().run("policy", "render", REFERENCE, "--kind", "permissions", "--role", "s3-deploy");
+    Result agent = cli().run("policy", "render", REFERENCE, "--kind", "agent-user");
+    Result terraform = cli().run("policy", "render", REFERENCE, "--kind", "terraform");
+
+    assertThat(PolicyDocument.parse(permissions.out()).statements().get(0).actions()).contains("s3:PutObject");
+    assertThat(PolicyDocument.parse(agent.out()).statements().get(0).resources()).hasSize(4).noneMatch(a -> a.contains("*"));
+    assertThat(new ObjectMapper().readTree(terraform.out()).get("resource").get("aws_iam_role").size()).isEqualTo(4);
+    assertThat(permissions.exit() + agent.exit() + terraform.exit()).isZero();
+  }
+
+  @Test
+  void trustAndPermissionsNeedARole() {
+    Result r = cli().run("policy", "render", REFERENCE, "--kind", "trust");
+
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("--kind trust needs --role KEY");
+    assertThat(r.out()).isEmpty();
+  }
+
+  @Test
+  void anUnknownRoleOrKindIsAUsageError() {
+    Result role = cli().run("policy", "render", REFERENCE, "--kind", "permissions", "--role", "admin");
+    Result kind = cli().run("policy", "render", REFERENCE, "--kind", "session");
+    Result extra = cli().run("policy", "render", REFERENCE, "--kind", "terraform", "--role", "s3-deploy");
+
+    assertThat(role.exit()).isEqualTo(2);
+    assertThat(role.err()).contains("Unknown role 'admin'", "[ec2-read, s3-deploy, rds-query, cloudwatch-read]");
+    assertThat(kind.exit()).isEqualTo(2);
+    assertThat(kind.err()).contains("'session' is not a kind");
+    assertThat(extra.exit()).isEqualTo(2);
+  }
+
+  @Test
+  void renderingAnInvalidCatalogExitsOne() {
+    Result r = cli().run("policy", "render", BAD, "--kind", "agent-user");
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out()).isEmpty();
+  }
+
+  // ---------------------------------------------------------------------------------------------- lint
+
+  @Test
+  void aCleanCatalogLintsToExitZero() {
+    Result r = cli().run("lint", resource("clean-catalog.yaml"));
+
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("0 error(s), 0 warning(s), 0 advice");
+  }
+
+  @Test
+  void warningsFailTheLintOneLinePerFinding() {
+    Result r = cli().run("lint", REFERENCE);
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out().lines().filter(l -> l.startsWith("WARNING "))).containsExactly(
+        r.out().lines().filter(l -> l.startsWith("WARNING write-on-any-resource [rds-query]: ")).findFirst().orElseThrow(),
+        r.out().lines().filter(l -> l.startsWith("WARNING write-on-any-resource [cloudwatch-read]: ")).findFirst().orElseThrow());
+    assertThat(r.out()).contains("0 error(s), 2 warning(s), 0 advice");
+  }
+
+  @Test
+  void errorsFailTheLint() {
+    Result r = cli().run("lint", resource("lint-bad.yaml"));
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out()).contains("ERROR wildcard-action [s3-everything]", "ERROR broad-managed-policy [admin-attached]", "2 error(s), 3 warning(s)");
+  }
+
+  @Test
+  void expiryIsJudgedByTheCommandsClock() {
+    Result before = cli().clock(Clock.fixed(Instant.parse("2024-01-01T00:00:00Z"), ZoneOffset.UTC))
+        .run("lint", resource("lint-bad.yaml"));
+    Result after = cli().clock(Clock.fixed(Instant.parse("2030-01-01T00:00:00Z"), ZoneOffset.UTC))
+        .run("lint", resource("lint-bad.yaml"));
+
+    assertThat(before.out()).doesNotContain("role-expired");
+    assertThat(after.out()).contains("WARNING role-expired");
+  }
+
+  @Test
+  void lintWithoutAFileIsAUsageError() {
+    assertThat(cli().run("lint").exit()).isEqualTo(2);
+  }
+}

@@ -1,0 +1,146 @@
+package dev.leasehold.internal;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.leasehold.ApprovalRateLimitedException;
+import dev.leasehold.ApprovalUnavailableException;
+import dev.leasehold.GuardRails;
+import dev.leasehold.approval.ApprovalChannel;
+import dev.leasehold.approval.ApprovalRequest;
+import dev.leasehold.approval.Decision;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Everything between a validated request and a human's decision: the denial cool-down, the per-role
+ * prompt rate limit (against MFA fatigue), the circuit breaker around the channel, a hard deadline on
+ * every decision, and the check that a decision answers the request that was asked.
+ */
+public final class ApprovalGate {
+  /** How long past its own deadline a channel may take before Leasehold stops waiting. */
+  static final Duration GRACE = Duration.ofSeconds(5);
+
+  private final ApprovalChannel channel;
+  private final GuardRails rails;
+  private final ExecutorService executor;
+  private final CircuitBreaker breaker;
+  private final Map<String, RateLimiter> promptLimits = new ConcurrentHashMap<>();
+  private final Cache<TaskKey, Decision.Denied> denials;
+  private final Clock clock;
+
+  public ApprovalGate(ApprovalChannel channel, GuardRails rails, Clock clock, ExecutorService executor) {
+    this.channel = channel;
+    this.rails = rails;
+    this.clock = clock;
+    this.executor = executor;
+    this.breaker = CircuitBreaker.of("leasehold-approval-channel", CircuitBreakerConfig.custom()
+        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+        .slidingWindowSize(5)
+        .minimumNumberOfCalls(3)
+        .failureRateThreshold(50)
+        .waitDurationInOpenState(Duration.ofSeconds(30))
+        .permittedNumberOfCallsInHalfOpenState(1)
+        .build());
+    this.denials = Caffeine.newBuilder()
+        .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+        .expireAfterWrite(rails.denialCooldown())
+        .maximumSize(10_000)
+        .build();
+  }
+
+  /** The denial of this task still in its cool-down, if any. */
+  public Optional<Decision.Denied> recentDenial(TaskKey task) {
+    return Optional.ofNullable(denials.getIfPresent(task));
+  }
+
+  /** Remembers a denial so the same task is refused without asking again during the cool-down. */
+  public void rememberDenial(TaskKey task, Decision.Denied denied) {
+    if (!rails.denialCooldown().isZero()) {
+      denials.put(task, denied);
+    }
+  }
+
+  /** Takes one prompt from the role's allowance, or throws. */
+  public void takePrompt(String roleKey) {
+    RateLimiter limiter = promptLimits.computeIfAbsent(roleKey, k -> RateLimiter.of("leasehold-prompts-" + k,
+        RateLimiterConfig.custom().limitForPeriod(rails.approvalsPerRole()).limitRefreshPeriod(rails.approvalWindow())
+            .timeoutDuration(Duration.ZERO).build()));
+    if (!limiter.acquirePermission()) {
+      throw new ApprovalRateLimitedException("Not asking a human again: role '" + roleKey + "' already had "
+          + rails.approvalsPerRole() + " approval prompts in the last " + human(rails.approvalWindow())
+          + ". This limit protects approvers from prompt storms (MFA fatigue). Batch the work into one request, "
+          + "or wait and try again later.");
+    }
+  }
+
+  /**
+   * Asks the channel and waits at most until the request's deadline plus a grace period.
+   *
+   * @return the decision, checked to answer {@code request}; {@link Decision.Expired} when the channel
+   *     overran its deadline
+   * @throws ApprovalUnavailableException when the channel fails, its breaker is open, or its answer does
+   *     not fit the request
+   */
+  public Decision decide(ApprovalRequest request) {
+    if (!breaker.tryAcquirePermission()) {
+      throw new ApprovalUnavailableException("The approval channel failed repeatedly and is paused (circuit "
+          + "breaker open); nobody was asked about request " + request.id() + ". Fix the channel, then try again in "
+          + human(Duration.ofMillis(breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1))) + ".", null);
+    }
+    long start = System.nanoTime();
+    Duration wait = Duration.between(clock.instant(), request.decideBy()).plus(GRACE);
+    Future<Decision> future = executor.submit(() -> channel.decide(request));
+    Decision decision;
+    try {
+      decision = future.get(Math.max(0, wait.toMillis()), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+      return new Decision.Expired(request.id());
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      Thread.currentThread().interrupt();
+      breaker.releasePermission();
+      return new Decision.Expired(request.id());
+    } catch (ExecutionException e) {
+      breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e.getCause());
+      throw new ApprovalUnavailableException("The approval channel could not ask a human about request "
+          + request.id() + ": " + e.getCause().getMessage() + ". The request was not approved.", e.getCause());
+    }
+    if (decision == null || !request.id().equals(decision.requestId())) {
+      IllegalStateException bad = new IllegalStateException("decision " + decision + " does not answer request " + request.id());
+      breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, bad);
+      throw new ApprovalUnavailableException("The approval channel answered request " + request.id()
+          + " with a decision for " + (decision == null ? "nothing" : "request " + decision.requestId())
+          + "; a decision is bound to its request, so this is treated as not approved.", bad);
+    }
+    if (decision instanceof Decision.Approved && request.requiresMfa()
+        && ((Decision.Approved) decision).mfaCode().isEmpty()) {
+      IllegalStateException bad = new IllegalStateException("approval without MFA code for request " + request.id());
+      breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, bad);
+      throw new ApprovalUnavailableException("The approval channel approved request " + request.id()
+          + " without an MFA code, but role '" + request.roleKey() + "' requires one; treated as not approved.", bad);
+    }
+    breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    return decision;
+  }
+
+  static String human(Duration d) {
+    if (d.toMinutes() >= 1 && d.toSecondsPart() == 0) {
+      return d.toMinutes() + " min";
+    }
+    return d.toSeconds() + " s";
+  }
+}

@@ -1,0 +1,217 @@
+package dev.leasehold.internal;
+
+import dev.leasehold.AgentSession;
+import dev.leasehold.CallBudget;
+import dev.leasehold.SessionExpiredException;
+import dev.leasehold.audit.AuditEventType;
+import dev.leasehold.catalog.RoleSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.SdkClient;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.regions.Region;
+
+/** The one implementation of {@link AgentSession}. */
+public final class LeasedSession implements AgentSession {
+  private static final Logger LOG = LoggerFactory.getLogger(LeasedSession.class);
+
+  private final String id;
+  private final RoleSpec role;
+  private final String approver;
+  private final List<String> intent;
+  private final List<String> resources;
+  private final Instant expiresAt;
+  private final long expiresAtMillis;
+  private final Clock clock;
+  private final Region region;
+  private final Auditor auditor;
+  private final GuardInterceptor guard;
+  private final LeaseCredentialsProvider credentials;
+  private final Map<ClientKey, SdkClient> clients = new ConcurrentHashMap<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  /** Set before {@link #closed} when the session cache ended the session at its expiry (minus the skew). */
+  private volatile boolean endedByExpiry;
+  private final Consumer<LeasedSession> onClose;
+  private final String partition;
+
+  private record ClientKey(Class<?> builderType, Region region) {}
+
+  public LeasedSession(String id, RoleSpec role, String approver, List<String> intent,
+      List<String> resources, LeaseIssuer.Lease lease, Clock clock, Region region, Auditor auditor,
+      ActionMapper mapper, CallBudget budget, Consumer<LeasedSession> onClose) {
+    this.id = id;
+    this.role = role;
+    this.approver = approver;
+    this.intent = List.copyOf(intent);
+    this.resources = List.copyOf(resources);
+    this.expiresAt = lease.expiration();
+    this.expiresAtMillis = lease.expiration().toEpochMilli();
+    this.clock = clock;
+    this.region = region;
+    this.auditor = auditor;
+    this.onClose = onClose;
+    this.partition = role.arn().split(":", 3)[1];
+    this.credentials = new LeaseCredentialsProvider(this, lease.credentials());
+    this.guard = new GuardInterceptor(this, new Scope(role, intent, resources), mapper, budget);
+  }
+
+  @Override public String id() { return id; }
+  @Override public String roleKey() { return role.key(); }
+  @Override public String roleArn() { return role.arn(); }
+  @Override public String approver() { return approver; }
+  @Override public List<String> intent() { return intent; }
+  @Override public Instant expiresAt() { return expiresAt; }
+
+  RoleSpec role() {
+    return role;
+  }
+
+  String partition() {
+    return partition;
+  }
+
+  @Override
+  public boolean isOpen() {
+    return !closed.get() && clock.millis() < expiresAtMillis;
+  }
+
+  /** Whether the session may still be handed out: open, and not within {@code skew} of its expiry. */
+  public boolean usableFor(Duration skew) {
+    return !closed.get() && clock.millis() < expiresAtMillis - skew.toMillis();
+  }
+
+  /** Throws {@link SessionExpiredException} unless the session is open. The hot-path check of every call. */
+  void checkOpen() {
+    if (closed.get()) {
+      if (endedByExpiry || clock.millis() >= expiresAtMillis) {
+        throw expired();
+      }
+      throw new SessionExpiredException("Session " + id + " (role '" + role.key() + "') is closed. "
+          + "Open a new session; a human approves it again.");
+    }
+    if (clock.millis() >= expiresAtMillis) {
+      throw expired();
+    }
+  }
+
+  private SessionExpiredException expired() {
+    return new SessionExpiredException("Session " + id + " (role '" + role.key() + "') expired at " + expiresAt
+        + ". Leases are never refreshed silently: open a new session; a human approves it again.");
+  }
+
+  @Override
+  public AwsCredentialsProvider credentialsProvider() {
+    return credentials;
+  }
+
+  @Override
+  public <B extends AwsClientBuilder<B, C>, C extends SdkClient> C client(B builder) {
+    return client(builder, region);
+  }
+
+  @Override
+  public <B extends AwsClientBuilder<B, C>, C extends SdkClient> C client(B builder, Region clientRegion) {
+    Objects.requireNonNull(builder, "builder == null");
+    checkOpen();
+    ClientKey key = new ClientKey(builder.getClass(), clientRegion);
+    @SuppressWarnings("unchecked")
+    C client = (C) clients.computeIfAbsent(key, k -> {
+      ClientOverrideConfiguration existing = builder.overrideConfiguration();
+      ClientOverrideConfiguration.Builder override =
+          existing == null ? ClientOverrideConfiguration.builder() : existing.toBuilder();
+      builder.credentialsProvider(credentials).overrideConfiguration(override.addExecutionInterceptor(guard).build());
+      if (clientRegion != null) {
+        builder.region(clientRegion);
+      }
+      return builder.build();
+    });
+    if (closed.get()) {
+      closeClients();
+      checkOpen();
+    }
+    return client;
+  }
+
+  /** Records an event of this session. */
+  void audit(AuditEventType type, String action, String outcome, String cause) {
+    auditor.record(auditor.event(type, id, role, null, intent, resources)
+        .approver(approver).action(action).outcome(outcome).cause(cause));
+  }
+
+  @Override
+  public void close() {
+    end("closed");
+  }
+
+  /** Ends the session because its lease expired (called by the session cache). */
+  public void expire() {
+    endedByExpiry = true;
+    end("expired");
+  }
+
+  private void end(String outcome) {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    closeClients();
+    try {
+      onClose.accept(this);
+      audit(AuditEventType.CLOSED, null, outcome, null);
+    } catch (RuntimeException e) {
+      LOG.warn("Session {} ended, but its '{}' event could not be audited: {}", id, outcome, e.getMessage());
+    }
+  }
+
+  private void closeClients() {
+    List<SdkClient> toClose = new ArrayList<>(clients.values());
+    clients.clear();
+    for (SdkClient c : toClose) {
+      try {
+        c.close();
+      } catch (RuntimeException e) {
+        LOG.debug("Closing a client of session {} failed: {}", id, e.toString());
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "AgentSession[id=" + id + ", role=" + role.key() + ", approver=" + approver + ", intent=" + intent
+        + ", expiresAt=" + expiresAt + ", open=" + isOpen() + "]";
+  }
+
+  /** Serves the lease's credentials until the session closes or expires. */
+  private static final class LeaseCredentialsProvider implements AwsCredentialsProvider {
+    private final LeasedSession session;
+    private final AwsCredentials credentials;
+
+    LeaseCredentialsProvider(LeasedSession session, AwsCredentials credentials) {
+      this.session = session;
+      this.credentials = credentials;
+    }
+
+    @Override
+    public AwsCredentials resolveCredentials() {
+      session.checkOpen();
+      return credentials;
+    }
+
+    @Override
+    public String toString() {
+      return "LeaseCredentialsProvider[session=" + session.id + ", role=" + session.role.key() + "]";
+    }
+  }
+}

@@ -1,0 +1,352 @@
+package dev.leasehold.internal;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import dev.leasehold.AccessRequest;
+import dev.leasehold.AgentSession;
+import dev.leasehold.ApprovalDeniedException;
+import dev.leasehold.ApprovalTimedOutException;
+import dev.leasehold.AssumeRoleFailedException;
+import dev.leasehold.CallBudget;
+import dev.leasehold.InvalidRequestException;
+import dev.leasehold.LeaseholdException;
+import dev.leasehold.OutOfScopeException;
+import dev.leasehold.UnknownRoleException;
+import dev.leasehold.approval.ApprovalRequest;
+import dev.leasehold.approval.Decision;
+import dev.leasehold.audit.AuditEventType;
+import dev.leasehold.catalog.MfaRequirement;
+import dev.leasehold.catalog.RoleCatalog;
+import dev.leasehold.catalog.RoleSpec;
+import dev.leasehold.policy.SessionPolicies;
+import dev.leasehold.policy.internal.Glob;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * The request flow of DESIGN.md, steps 1 to 8: validate, reuse or join, guard rails, audit, approve,
+ * audit, assume, audit. {@code AwsSessionFactory} is its public face.
+ */
+public final class SessionService implements AutoCloseable {
+  private final RoleCatalog catalog;
+  private final Clock clock;
+  private final Region region;
+  private final Auditor auditor;
+  private final ApprovalGate gate;
+  private final LeaseIssuer issuer;
+  private final ActionMapper mapper;
+  private final CallBudget budget;
+  private final Duration approvalTimeout;
+  private final Duration skew;
+  private final Duration joinTimeout;
+  private final AsyncCache<TaskKey, Flight> sessions;
+
+  /**
+   * One task's shared attempt: a session, or the failure every joined caller gets. Failures complete the
+   * future normally (and leave the cache at once), so Caffeine does not log a normal "no" as an error.
+   */
+  private record Flight(LeasedSession session, RuntimeException failure) {}
+
+  public SessionService(RoleCatalog catalog, Clock clock, Region region, Auditor auditor, ApprovalGate gate,
+      LeaseIssuer issuer, ActionMapper mapper, CallBudget budget, Duration approvalTimeout, Duration skew,
+      Duration stsDeadline) {
+    this.catalog = catalog;
+    this.clock = clock;
+    this.region = region;
+    this.auditor = auditor;
+    this.gate = gate;
+    this.issuer = issuer;
+    this.mapper = mapper;
+    this.budget = budget;
+    this.approvalTimeout = approvalTimeout;
+    this.skew = skew;
+    this.joinTimeout = approvalTimeout.plus(ApprovalGate.GRACE).plus(stsDeadline).plusSeconds(5);
+    this.sessions = Caffeine.newBuilder()
+        .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+        .expireAfter(new Expiry<TaskKey, Flight>() {
+          @Override
+          public long expireAfterCreate(TaskKey key, Flight flight, long now) {
+            return remaining(flight);
+          }
+
+          @Override
+          public long expireAfterUpdate(TaskKey key, Flight flight, long now, long current) {
+            return remaining(flight);
+          }
+
+          @Override
+          public long expireAfterRead(TaskKey key, Flight flight, long now, long current) {
+            return current;
+          }
+        })
+        .removalListener((TaskKey key, Flight flight, RemovalCause cause) -> {
+          if (flight != null && flight.session() != null && cause.wasEvicted()) {
+            flight.session().expire();
+          }
+        })
+        .buildAsync();
+  }
+
+  private long remaining(Flight flight) {
+    if (flight.session() == null) {
+      return 0;
+    }
+    LeasedSession session = flight.session();
+    long millis = session.expiresAt().toEpochMilli() - skew.toMillis() - clock.millis();
+    return TimeUnit.MILLISECONDS.toNanos(Math.max(0, millis));
+  }
+
+  /** Opens (or joins, or reuses) a session for {@code request}. */
+  public AgentSession open(AccessRequest request) {
+    RoleSpec role = catalog.role(request.role()).orElse(null);
+    if (role != null) {
+      LeasedSession live = liveSession(role, request);
+      if (live != null) {
+        return live;
+      }
+    }
+    String requestId = UUID.randomUUID().toString();
+    if (role == null) {
+      throw refused(requestId, null, request, new UnknownRoleException(request.role(), catalog.roleKeys()));
+    }
+    String reason;
+    Duration duration;
+    Optional<String> sessionPolicy;
+    try {
+      reason = ReasonValidator.validate(request.reason());
+      duration = durationFor(role, request);
+      checkNotExpired(role);
+      sessionPolicy = sessionPolicy(role, request);
+    } catch (LeaseholdException e) {
+      throw refused(requestId, role, request, e);
+    }
+    TaskKey task = new TaskKey(role.key(), reason, request.actions(), request.resources(), duration);
+    while (true) {
+      CompletableFuture<Flight> mine = new CompletableFuture<>();
+      CompletableFuture<Flight> existing = sessions.asMap().putIfAbsent(task, mine);
+      if (existing != null) {
+        Flight shared = await(existing, role);
+        if (shared.failure() != null) {
+          throw shared.failure();
+        }
+        if (shared.session().usableFor(skew)) {
+          return shared.session();
+        }
+        sessions.asMap().remove(task, existing);
+        continue;
+      }
+      try {
+        LeasedSession session = issue(requestId, role, reason, duration, request, task, sessionPolicy);
+        mine.complete(new Flight(session, null));
+        return session;
+      } catch (RuntimeException e) {
+        sessions.asMap().remove(task, mine);
+        mine.complete(new Flight(null, e));
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * The fast path of a cache hit: the live session of exactly this task, or null. Validation is skipped
+   * because a cached session exists only if a request with the same role, trimmed reason, intent and
+   * duration passed it, and validation depends on nothing else except the role's {@code notAfter}, which
+   * is checked again here (a role past it takes the full path and is refused there).
+   */
+  private LeasedSession liveSession(RoleSpec role, AccessRequest request) {
+    Optional<Duration> asked = request.duration();
+    Duration duration = asked.isPresent() ? asked.get() : catalog.durationFor(role);
+    TaskKey task = new TaskKey(role.key(), request.reason().strip(), request.actions(), request.resources(), duration);
+    CompletableFuture<Flight> cached = sessions.getIfPresent(task);
+    if (cached == null || !cached.isDone() || cached.isCompletedExceptionally()) {
+      return null;
+    }
+    Flight flight = cached.getNow(null);
+    LeasedSession session = flight == null ? null : flight.session();
+    if (session == null || !session.usableFor(skew)
+        || (role.notAfter() != null && !clock.instant().isBefore(role.notAfter()))) {
+      return null;
+    }
+    return session;
+  }
+
+  private Flight await(CompletableFuture<Flight> inFlight, RoleSpec role) {
+    try {
+      return inFlight.get(joinTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | CompletionException e) {
+      throw new IllegalStateException("The shared request for role '" + role.key() + "' failed: " + e.getCause(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new ApprovalTimedOutException("Waited " + joinTimeout.toSeconds() + " s for the approval already in "
+          + "flight for the same task on role '" + role.key() + "' without an answer. Try again later.");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApprovalTimedOutException("Interrupted while waiting for the approval in flight for role '"
+          + role.key() + "'.");
+    }
+  }
+
+  private LeasedSession issue(String id, RoleSpec role, String reason, Duration duration, AccessRequest request,
+      TaskKey task, Optional<String> sessionPolicy) {
+    List<String> intent = request.actions();
+    List<String> resources = request.resources();
+    Optional<Decision.Denied> recent = gate.recentDenial(task);
+    if (recent.isPresent()) {
+      Decision.Denied d = recent.get();
+      auditor.record(auditor.event(AuditEventType.DENIED, id, role, reason, intent, resources)
+          .approver(d.approver()).outcome("cool-down").cause("denied earlier as request " + d.requestId()));
+      throw new ApprovalDeniedException("The same task on role '" + role.key() + "' was denied by " + d.approver()
+          + noteSuffix(d.note()) + " and is in its cool-down; the human is not asked again. Do not retry: stop "
+          + "and report the denial.", id, d.approver(), d.note());
+    }
+    try {
+      gate.takePrompt(role.key());
+    } catch (LeaseholdException e) {
+      throw refused(id, role, request, e);
+    }
+    Instant now = clock.instant();
+    ApprovalRequest approval = ApprovalRequest.builder()
+        .id(id).agent(catalog.agent().name()).roleKey(role.key()).roleArn(role.arn())
+        .environment(role.environment()).reason(reason).intentActions(intent).intentResources(resources)
+        .duration(duration).requestedAt(now).decideBy(now.plus(approvalTimeout))
+        .requiresMfa(role.mfa() == MfaRequirement.REQUIRED)
+        .requiresRoleKeyConfirmation(role.isProduction())
+        .build();
+    auditor.record(auditor.event(AuditEventType.REQUESTED, id, role, reason, intent, resources)
+        .outcome("asking").cause("digest " + approval.digest()));
+
+    Decision decision;
+    try {
+      decision = gate.decide(approval);
+    } catch (LeaseholdException e) {
+      auditor.record(auditor.event(AuditEventType.REFUSED, id, role, reason, intent, resources)
+          .outcome("channel-failed").cause(e.getMessage()));
+      throw e;
+    }
+    if (decision instanceof Decision.Denied) {
+      Decision.Denied denied = (Decision.Denied) decision;
+      auditor.record(auditor.event(AuditEventType.DENIED, id, role, reason, intent, resources)
+          .approver(denied.approver()).outcome("denied").cause(denied.note().isEmpty() ? null : denied.note()));
+      gate.rememberDenial(task, denied);
+      throw new ApprovalDeniedException("Request " + id + " for role '" + role.key() + "' was denied by "
+          + denied.approver() + noteSuffix(denied.note()) + ". Do not retry and do not ask for a wider role: stop "
+          + "and report the denial.", id, denied.approver(), denied.note());
+    }
+    if (decision instanceof Decision.Expired) {
+      auditor.record(auditor.event(AuditEventType.EXPIRED, id, role, reason, intent, resources).outcome("expired"));
+      throw new ApprovalTimedOutException("Nobody decided on request " + id + " for role '" + role.key()
+          + "' within " + ApprovalGate.human(approvalTimeout) + ". Nothing reached AWS. Ask again only if the task "
+          + "is still needed.");
+    }
+    Decision.Approved approved = (Decision.Approved) decision;
+    auditor.record(auditor.event(AuditEventType.APPROVED, id, role, reason, intent, resources)
+        .approver(approved.approver()).outcome("approved"));
+
+    Map<String, String> tags = new LinkedHashMap<>();
+    tags.put("leasehold:request-id", id);
+    tags.put("leasehold:approver", StsNames.tagValue(approved.approver()));
+    LeaseIssuer.Spec spec = new LeaseIssuer.Spec(role.key(), role.arn(), StsNames.sessionName(id), duration,
+        catalog.agent().mfaSerial(), role.mfa() == MfaRequirement.REQUIRED ? approved.mfaCode() : Optional.empty(),
+        StsNames.sourceIdentity(catalog.agent().name()), tags, sessionPolicy, role.externalIdIfAny());
+    LeaseIssuer.Lease lease;
+    try {
+      lease = issuer.assume(spec);
+    } catch (AssumeRoleFailedException e) {
+      auditor.record(auditor.event(AuditEventType.ASSUME_FAILED, id, role, reason, intent, resources)
+          .approver(approved.approver()).outcome(e.category().name().toLowerCase(java.util.Locale.ROOT))
+          .cause(e.getMessage()));
+      throw e;
+    }
+    LeasedSession session = new LeasedSession(id, role, approved.approver(), intent, resources, lease, clock,
+        region, auditor, mapper, budget, s -> sessions.asMap().remove(task));
+    auditor.record(auditor.event(AuditEventType.ASSUMED, id, role, reason, intent, resources)
+        .approver(approved.approver()).outcome("ok").cause("expires " + lease.expiration()));
+    return session;
+  }
+
+  private RuntimeException refused(String id, RoleSpec role, AccessRequest request, LeaseholdException e) {
+    try {
+      auditor.record(auditor.event(AuditEventType.REFUSED, id, role, request.reason(), request.actions(),
+          request.resources()).roleKey(role == null ? request.role() : role.key()).outcome("refused")
+          .cause(e.getMessage()));
+    } catch (RuntimeException auditFailure) {
+      e.addSuppressed(auditFailure);
+    }
+    return e;
+  }
+
+  /**
+   * Checks the intent against the role's catalog permissions and renders it as a session policy.
+   *
+   * @throws OutOfScopeException naming the roles that would allow the intent, or saying none does
+   */
+  private Optional<String> sessionPolicy(RoleSpec role, AccessRequest request) {
+    if (!request.hasIntent()) {
+      return Optional.empty();
+    }
+    List<String> actions = request.actions();
+    List<String> resources = request.resources();
+    for (String action : actions) {
+      if (Glob.hasWildcard(action)) {
+        throw new InvalidRequestException("Intent action '" + action + "' has a wildcard; declare the exact actions the "
+            + "task needs, such as s3:PutObject.");
+      }
+    }
+    if (!role.allowsIntent(actions, resources)) {
+      List<String> allowing = catalog.rolesAllowing(actions, resources);
+      String what = String.join(", ", actions) + (resources.isEmpty() ? "" : " on " + String.join(", ", resources));
+      throw new OutOfScopeException("Role '" + role.key() + "' does not allow " + what + ". "
+          + (allowing.isEmpty()
+              ? "No role in the catalog allows it: add a new role for this task; do not widen this one."
+              : "Ask for " + (allowing.size() == 1 ? "role " : "one of the roles ") + String.join(", ", allowing)
+                  + " instead; do not ask to widen this one."),
+          allowing);
+    }
+    return Optional.of(SessionPolicies.forIntent(role, actions, resources).json());
+  }
+
+  private Duration durationFor(RoleSpec role, AccessRequest request) {
+    Duration max = catalog.durationFor(role);
+    Duration asked = request.duration().orElse(max);
+    if (asked.compareTo(RoleCatalog.MIN_DURATION) < 0 || asked.compareTo(max) > 0) {
+      throw new InvalidRequestException("A lease on role '" + role.key() + "' lasts between 15 min and "
+          + ApprovalGate.human(max) + "; " + asked + " was asked. Ask for " + ApprovalGate.human(max) + " or less.");
+    }
+    return asked;
+  }
+
+  private void checkNotExpired(RoleSpec role) {
+    if (role.notAfter() != null && !clock.instant().isBefore(role.notAfter())) {
+      throw new InvalidRequestException("Role '" + role.key() + "' was a temporary grant that ended at "
+          + role.notAfter() + "; it can no longer be assumed. Ask the catalog owner for a new grant.");
+    }
+  }
+
+  private static String noteSuffix(String note) {
+    return note == null || note.isEmpty() ? "" : " (note: \"" + note + "\")";
+  }
+
+  /** Closes every live session. */
+  @Override
+  public void close() {
+    for (CompletableFuture<Flight> f : sessions.asMap().values()) {
+      if (f.isDone() && f.join().session() != null) {
+        f.join().session().close();
+      }
+    }
+    sessions.synchronous().invalidateAll();
+  }
+}

@@ -1,6 +1,0 @@
-/**
- * The role catalog: the single source of truth for what an agent may ever do. Each role is a narrow,
- * purpose-scoped IAM role the agent can assume only with a human's approval; its permissions mirror the
- * role's IAM permission policy, so Leash can refuse out-of-scope requests before a human is asked.
- */
-package dev.leash.catalog;

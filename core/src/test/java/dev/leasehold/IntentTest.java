@@ -1,0 +1,116 @@
+package dev.leasehold;
+
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.leasehold.approval.testing.FakeApprover;
+import dev.leasehold.audit.AuditEventType;
+import dev.leasehold.audit.InMemoryAuditSink;
+import dev.leasehold.catalog.RoleCatalog;
+import dev.leasehold.policy.EvaluationResult;
+import dev.leasehold.policy.PolicyDocument;
+import dev.leasehold.policy.PolicyEvaluator;
+import dev.leasehold.policy.PolicyTooLargeException;
+import dev.leasehold.support.Leasehold;
+import dev.leasehold.support.StsStub;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Intents against the reference catalog: refused before a human is asked, or sent to STS as a session policy. */
+class IntentTest {
+  @RegisterExtension
+  static WireMockExtension sts = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+  private final InMemoryAuditSink audit = new InMemoryAuditSink();
+  private final FakeApprover approver = FakeApprover.approving("111222");
+  private StsStub stub;
+  private AwsSessionFactory leasehold;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    stub = new StsStub(sts).succeeds(900);
+    RoleCatalog catalog = RoleCatalog.load(Path.of(getClass().getResource("/fixtures/reference-catalog.yaml").toURI()));
+    leasehold = Leasehold.factory(stub.endpoint(), approver, audit).catalog(catalog).build();
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void tearDown() {
+    leasehold.close();
+  }
+
+  @Test
+  void anIntentNoRoleAllowsIsRefusedBeforeAnyoneIsAsked() {
+    assertThatThrownBy(() -> leasehold.open(AccessRequest.of("ec2-read", "terminate the stuck build runner i-0abc123", "ec2:TerminateInstances")))
+        .isInstanceOfSatisfying(OutOfScopeException.class, e -> assertThat(e.allowingRoles()).isEmpty())
+        .hasMessageContaining("Role 'ec2-read' does not allow ec2:TerminateInstances")
+        .hasMessageContaining("add a new role for this task; do not widen this one");
+    assertThat(approver.requestCount()).isZero();
+    assertThat(stub.assumeRoleRequests()).isEmpty();
+    assertThat(audit.types()).containsExactly(AuditEventType.REFUSED);
+  }
+
+  @Test
+  void anIntentAnotherRoleAllowsNamesThatRole() {
+    assertThatThrownBy(() -> leasehold.open(AccessRequest.of("ec2-read", "upload the nightly build to the deploy bucket", "s3:PutObject")))
+        .isInstanceOfSatisfying(OutOfScopeException.class, e -> assertThat(e.allowingRoles()).containsExactly("s3-deploy"))
+        .hasMessageContaining("Ask for role s3-deploy instead");
+    assertThat(approver.requestCount()).isZero();
+  }
+
+  @Test
+  void anAllowedIntentBecomesTheSessionPolicyOnTheWire() {
+    try (AgentSession session = leasehold.open(AccessRequest.of("s3-deploy", "upload the nightly build to the deploy bucket", "s3:PutObject"))) {
+      assertThat(session.intent()).containsExactly("s3:PutObject");
+    }
+    String policy = stub.form(0).get("Policy");
+    assertThat(policy).isNotBlank();
+    PolicyEvaluator evaluator = PolicyEvaluator.of(PolicyDocument.parse(policy));
+    assertThat(evaluator.evaluate("s3:PutObject", "arn:aws:s3:::hermes-dev-deploy/releases/1.zip")).isEqualTo(EvaluationResult.ALLOW);
+    assertThat(evaluator.evaluate("s3:DeleteObject", "arn:aws:s3:::hermes-dev-deploy/releases/1.zip")).isNotEqualTo(EvaluationResult.ALLOW);
+    assertThat(evaluator.evaluate("s3:PutObject", "arn:aws:s3:::another-bucket/x")).isNotEqualTo(EvaluationResult.ALLOW);
+    assertThat(approver.lastRequest().intentActions()).containsExactly("s3:PutObject");
+  }
+
+  @Test
+  void declaredResourcesNarrowTheSessionPolicy() {
+    leasehold.open(AccessRequest.builder().role("s3-deploy").reason("upload the nightly build to the deploy bucket")
+        .intent("s3:PutObject").resources("arn:aws:s3:::hermes-dev-deploy/nightly/*").build()).close();
+    PolicyEvaluator evaluator = PolicyEvaluator.of(PolicyDocument.parse(stub.form(0).get("Policy")));
+    assertThat(evaluator.evaluate("s3:PutObject", "arn:aws:s3:::hermes-dev-deploy/nightly/1.zip")).isEqualTo(EvaluationResult.ALLOW);
+    assertThat(evaluator.evaluate("s3:PutObject", "arn:aws:s3:::hermes-dev-deploy/index.html")).isNotEqualTo(EvaluationResult.ALLOW);
+  }
+
+  @Test
+  void resourcesOutsideTheRoleAreOutOfScope() {
+    assertThatThrownBy(() -> leasehold.open(AccessRequest.builder().role("s3-deploy").reason("upload the nightly build to the deploy bucket")
+        .intent("s3:PutObject").resources("arn:aws:s3:::someone-elses-bucket/*").build()))
+        .isInstanceOf(OutOfScopeException.class);
+    assertThat(approver.requestCount()).isZero();
+  }
+
+  @Test
+  void wildcardIntentsAreRefused() {
+    assertThatThrownBy(() -> leasehold.open(AccessRequest.of("s3-deploy", "upload the nightly build to the deploy bucket", "s3:*")))
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("wildcard");
+    assertThat(approver.requestCount()).isZero();
+  }
+
+  @Test
+  void anIntentTooLargeForAStsSessionPolicyIsRefusedBeforeAnyoneIsAsked() {
+    List<String> resources = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      resources.add("arn:aws:s3:::hermes-dev-deploy/releases/2026/11/build-" + i + "/*");
+    }
+    assertThatThrownBy(() -> leasehold.open(AccessRequest.builder().role("s3-deploy").reason("upload the nightly build to the deploy bucket")
+        .intent("s3:PutObject").resources(resources).build()))
+        .isInstanceOf(PolicyTooLargeException.class).hasMessageContaining("at most 2048").hasMessageContaining("split the task");
+    assertThat(approver.requestCount()).isZero();
+    assertThat(stub.assumeRoleRequests()).isEmpty();
+  }
+}

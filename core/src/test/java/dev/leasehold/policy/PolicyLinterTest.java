@@ -1,0 +1,122 @@
+package dev.leasehold.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import dev.leasehold.TestResources;
+import dev.leasehold.catalog.RoleCatalog;
+import dev.leasehold.policy.LintFinding.Severity;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PolicyLinterTest {
+  private static final PolicyLinter LINTER =
+      PolicyLinter.withClock(Clock.fixed(Instant.parse("2026-01-15T00:00:00Z"), ZoneOffset.UTC));
+
+  @Test
+  void referenceCatalogHasNoErrorsAndTwoExplainedWarnings() {
+    List<LintFinding> findings = LINTER.lint(RoleCatalog.load(TestResources.path("fixtures/reference-catalog.yaml")));
+
+    assertThat(findings).noneMatch(f -> f.severity() == Severity.ERROR);
+    // The verb heuristic counts every verb other than Get/List/Describe/Head as a write. These two roles run
+    // read-only APIs whose names are not read verbs (Data API statements; Logs Insights queries and
+    // FilterLogEvents), and those APIs have no resource-level permissions worth naming, so "*" is expected.
+    // The warnings stay: they make a reviewer confirm the statements really are read-only.
+    assertThat(findings).extracting(LintFinding::ruleId, LintFinding::severity, LintFinding::roleKey).containsExactly(
+        tuple(PolicyLinter.WRITE_ON_ANY_RESOURCE, Severity.WARNING, "rds-query"),
+        tuple(PolicyLinter.WRITE_ON_ANY_RESOURCE, Severity.WARNING, "cloudwatch-read"));
+    assertThat(findings.get(0).message()).contains("[rds-data:ExecuteStatement, rds-data:BatchExecuteStatement]");
+    assertThat(findings.get(1).message()).contains("[logs:FilterLogEvents, logs:StartQuery, logs:StopQuery]");
+  }
+
+  @Test
+  void badCatalogRaisesEachCatalogRuleExactlyOnce() {
+    List<LintFinding> findings = LINTER.lint(RoleCatalog.load(TestResources.path("catalogs/lint-bad.yaml")));
+
+    assertThat(findings).extracting(LintFinding::ruleId, LintFinding::severity, LintFinding::roleKey)
+        .containsExactlyInAnyOrder(
+            tuple(PolicyLinter.WILDCARD_ACTION, Severity.ERROR, "s3-everything"),
+            tuple(PolicyLinter.READ_WRITE_DELETE, Severity.WARNING, "s3-everything"),
+            tuple(PolicyLinter.BROAD_MANAGED_POLICY, Severity.ERROR, "admin-attached"),
+            tuple(PolicyLinter.WRITE_ON_ANY_RESOURCE, Severity.WARNING, "ec2-start"),
+            tuple(PolicyLinter.ROLE_EXPIRED, Severity.WARNING, "incident-2024"));
+    assertThat(findings).filteredOn(f -> f.ruleId().equals(PolicyLinter.BROAD_MANAGED_POLICY)).singleElement()
+        .extracting(LintFinding::message).asString().contains("AdministratorAccess").doesNotContain("ReadOnlyAccess");
+    assertThat(findings).filteredOn(f -> f.ruleId().equals(PolicyLinter.WRITE_ON_ANY_RESOURCE)).singleElement()
+        .extracting(LintFinding::message).asString().contains("[ec2:StartInstances]");
+  }
+
+  @Test
+  void expiryUsesTheInjectedClock() {
+    PolicyLinter before = PolicyLinter.withClock(Clock.fixed(Instant.parse("2024-06-01T00:00:00Z"), ZoneOffset.UTC));
+
+    assertThat(before.lint(RoleCatalog.load(TestResources.path("catalogs/lint-bad.yaml"))))
+        .noneMatch(f -> f.ruleId().equals(PolicyLinter.ROLE_EXPIRED));
+  }
+
+  @Test
+  void trustWithoutMfaIsAnError() {
+    PolicyDocument trust = PolicyDocument.of(Statement.allow("sts:AssumeRole")
+        .principal(Principal.aws("arn:aws:iam::123456789012:user/agents/hermes")).build());
+
+    assertThat(LINTER.lint(trust, PolicyKind.TRUST)).singleElement()
+        .extracting(LintFinding::ruleId, LintFinding::severity).containsExactly(PolicyLinter.TRUST_WITHOUT_MFA, Severity.ERROR);
+  }
+
+  @Test
+  void principalStarIsAnError() {
+    PolicyDocument trust = PolicyDocument.parse("{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\","
+        + "\"Principal\":{\"AWS\":\"*\"},\"Action\":\"sts:AssumeRole\",\"Condition\":{\"Bool\":"
+        + "{\"aws:MultiFactorAuthPresent\":\"true\"}}}}");
+
+    assertThat(LINTER.lint(trust, PolicyKind.TRUST)).singleElement()
+        .extracting(LintFinding::ruleId).isEqualTo(PolicyLinter.PRINCIPAL_ANYONE);
+  }
+
+  @Test
+  void agentUserWildcardResourceIsAnError() {
+    PolicyDocument user = PolicyDocument.of(Statement.allow("sts:AssumeRole")
+        .resources("arn:aws:iam::123456789012:role/hermes-*").build());
+
+    assertThat(LINTER.lint(user, PolicyKind.AGENT_USER)).singleElement()
+        .satisfies(f -> {
+          assertThat(f.ruleId()).isEqualTo(PolicyLinter.AGENT_USER_WILDCARD);
+          assertThat(f.message()).contains("arn:aws:iam::123456789012:role/hermes-*").contains("List each catalog role ARN");
+        });
+  }
+
+  @Test
+  void wildcardActionsAndNotActionAreErrors() {
+    assertThat(LINTER.lint(PolicyDocument.of(Statement.allow("*").resources("arn:aws:s3:::b").build()),
+        PolicyKind.PERMISSIONS)).extracting(LintFinding::ruleId)
+        .containsExactly(PolicyLinter.WILDCARD_ACTION, PolicyLinter.READ_WRITE_DELETE);
+    assertThat(LINTER.lint(PolicyDocument.of(Statement.builder().effect(Effect.ALLOW).notActions("iam:*")
+        .resources("arn:aws:s3:::b").build()), PolicyKind.PERMISSIONS)).extracting(LintFinding::ruleId)
+        .contains(PolicyLinter.WILDCARD_ACTION);
+  }
+
+  @Test
+  void oversizedPolicyIsAnError() {
+    PolicyDocument big = PolicyDocument.of(Statement.allow("s3:GetObject")
+        .resources(java.util.stream.IntStream.range(0, 100).mapToObj(i -> "arn:aws:s3:::bucket-" + i + "/*").toList())
+        .build());
+
+    assertThat(LINTER.lint(big, PolicyKind.SESSION)).extracting(LintFinding::ruleId)
+        .containsExactly(PolicyLinter.POLICY_TOO_LARGE);
+  }
+
+  @Test
+  void actionsAreClassifiedByVerb() {
+    assertThat(dev.leasehold.policy.internal.Access.of("ec2:DescribeInstances"))
+        .containsExactly(dev.leasehold.policy.internal.Access.READ);
+    assertThat(dev.leasehold.policy.internal.Access.of("s3:DeleteObject"))
+        .containsExactly(dev.leasehold.policy.internal.Access.DELETE);
+    assertThat(dev.leasehold.policy.internal.Access.of("s3:PutObject"))
+        .containsExactly(dev.leasehold.policy.internal.Access.WRITE);
+    assertThat(dev.leasehold.policy.internal.Access.of("ec2:De*")).hasSize(3);
+    assertThat(dev.leasehold.policy.internal.Access.of("s3:Get*")).containsExactly(dev.leasehold.policy.internal.Access.READ);
+  }
+}
