@@ -15,7 +15,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.leasehold.approval.Decision;
 import dev.leasehold.approval.MfaCode;
-import dev.leasehold.approval.testing.FakeApprover;
+import dev.leasehold.testing.FakeApprover;
 import dev.leasehold.audit.JsonLinesAuditSink;
 import dev.leasehold.internal.CredentialGuard;
 import dev.leasehold.support.Leasehold;

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.leasehold.approval.ApprovalRequest;
-import dev.leasehold.approval.testing.FakeApprover;
+import dev.leasehold.testing.FakeApprover;
 import dev.leasehold.audit.AuditEventType;
 import dev.leasehold.audit.InMemoryAuditSink;
 import dev.leasehold.support.Leasehold;

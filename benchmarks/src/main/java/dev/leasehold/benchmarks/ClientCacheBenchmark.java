@@ -3,7 +3,7 @@ package dev.leasehold.benchmarks;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.leasehold.AgentSession;
 import dev.leasehold.AwsSessionFactory;
-import dev.leasehold.approval.testing.FakeApprover;
+import dev.leasehold.testing.FakeApprover;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -4,7 +4,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.leasehold.AccessRequest;
 import dev.leasehold.AgentSession;
 import dev.leasehold.AwsSessionFactory;
-import dev.leasehold.approval.testing.FakeApprover;
+import dev.leasehold.testing.FakeApprover;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

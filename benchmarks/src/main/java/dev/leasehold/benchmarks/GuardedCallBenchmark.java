@@ -3,7 +3,7 @@ package dev.leasehold.benchmarks;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.sun.net.httpserver.HttpServer;
 import dev.leasehold.AwsSessionFactory;
-import dev.leasehold.approval.testing.FakeApprover;
+import dev.leasehold.testing.FakeApprover;
 import dev.leasehold.audit.JsonLinesAuditSink;
 import java.io.IOException;
 import java.nio.file.Files;

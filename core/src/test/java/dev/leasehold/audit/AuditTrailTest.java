@@ -15,7 +15,7 @@ import dev.leasehold.ApprovalTimedOutException;
 import dev.leasehold.AuditFailureException;
 import dev.leasehold.AwsSessionFactory;
 import dev.leasehold.CallOutsideScopeException;
-import dev.leasehold.approval.testing.FakeApprover;
+import dev.leasehold.testing.FakeApprover;
 import dev.leasehold.support.Leasehold;
 import dev.leasehold.support.StsStub;
 import java.io.IOException;

@@ -21,7 +21,7 @@ import dev.leasehold.AssumeRoleFailedException;
 import dev.leasehold.AssumeRoleFailedException.Category;
 import dev.leasehold.AwsSessionFactory;
 import dev.leasehold.RetrySettings;
-import dev.leasehold.approval.testing.FakeApprover;
+import dev.leasehold.testing.FakeApprover;
 import dev.leasehold.audit.AuditVerification;
 import dev.leasehold.audit.AuditVerifier;
 import dev.leasehold.audit.JsonLinesAuditSink;

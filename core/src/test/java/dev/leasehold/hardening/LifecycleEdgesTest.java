@@ -28,7 +28,7 @@ import dev.leasehold.approval.ApprovalChannelException;
 import dev.leasehold.approval.ApprovalRequest;
 import dev.leasehold.approval.Decision;
 import dev.leasehold.approval.MfaCode;
-import dev.leasehold.approval.testing.FakeApprover;
+import dev.leasehold.testing.FakeApprover;
 import dev.leasehold.audit.AuditEvent;
 import dev.leasehold.audit.AuditEventType;
 import dev.leasehold.audit.InMemoryAuditSink;

@@ -11,7 +11,7 @@ import dev.leasehold.policy.PolicyKind;
 import dev.leasehold.policy.PolicyLinter;
 import dev.leasehold.policy.Principal;
 import dev.leasehold.policy.Statement;
-import dev.leasehold.approval.testing.MutableClock;
+import dev.leasehold.testing.MutableClock;
 import dev.leasehold.support.TestCatalogs;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package dev.leasehold.approval.console;
 
-import dev.leasehold.approval.testing.MutableClock;
+import dev.leasehold.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.leasehold.approval.ApprovalRequest;

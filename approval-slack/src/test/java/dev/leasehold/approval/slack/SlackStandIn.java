@@ -15,7 +15,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.leasehold.approval.ApprovalRequest;
 import dev.leasehold.approval.Decision;
-import dev.leasehold.approval.testing.MutableClock;
+import dev.leasehold.testing.MutableClock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

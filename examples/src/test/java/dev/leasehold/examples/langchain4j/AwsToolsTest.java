@@ -17,7 +17,7 @@ import dev.langchain4j.service.Result;
 import dev.langchain4j.service.tool.ToolExecution;
 import dev.leasehold.AwsSessionFactory;
 import dev.leasehold.OutOfScopeException;
-import dev.leasehold.approval.testing.FakeApprover;
+import dev.leasehold.testing.FakeApprover;
 import dev.leasehold.audit.InMemoryAuditSink;
 import dev.leasehold.examples.langchain4j.LeakyAwsTools.Leak;
 import dev.leasehold.examples.support.AwsStandIn;

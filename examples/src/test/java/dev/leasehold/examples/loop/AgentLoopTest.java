@@ -14,7 +14,7 @@ import dev.leasehold.AccessRequest;
 import dev.leasehold.AwsSessionFactory;
 import dev.leasehold.CallBudget;
 import dev.leasehold.OutOfScopeException;
-import dev.leasehold.approval.testing.FakeApprover;
+import dev.leasehold.testing.FakeApprover;
 import dev.leasehold.audit.AuditEventType;
 import dev.leasehold.audit.InMemoryAuditSink;
 import dev.leasehold.examples.loop.Outcome.Status;

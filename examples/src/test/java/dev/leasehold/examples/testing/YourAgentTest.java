@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.leasehold.AccessRequest;
 import dev.leasehold.AwsSessionFactory;
-import dev.leasehold.approval.testing.FakeApprover;
+import dev.leasehold.testing.FakeApprover;
 import dev.leasehold.audit.InMemoryAuditSink;
 import dev.leasehold.examples.ExampleCatalog;
 import dev.leasehold.examples.loop.AgentLoop;

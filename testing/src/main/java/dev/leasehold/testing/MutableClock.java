@@ -1,4 +1,4 @@
-package dev.leasehold.approval.testing;
+package dev.leasehold.testing;
 
 import java.time.Clock;
 import java.time.Duration;

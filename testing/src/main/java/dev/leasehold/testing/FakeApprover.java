@@ -1,4 +1,4 @@
-package dev.leasehold.approval.testing;
+package dev.leasehold.testing;
 
 import dev.leasehold.approval.ApprovalChannel;
 import dev.leasehold.approval.ApprovalRequest;

@@ -1,4 +1,4 @@
-package dev.leasehold.approval.testing;
+package dev.leasehold.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,19 +7,32 @@ import dev.leasehold.approval.ApprovalChannels;
 import dev.leasehold.approval.ApprovalRequest;
 import dev.leasehold.approval.Decision;
 import dev.leasehold.approval.MfaCode;
-import dev.leasehold.approval.Requests;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 class FakeApproverTest {
+
+  private static ApprovalRequest sample() {
+    Instant now = Instant.now();
+    return ApprovalRequest.builder()
+        .id("req-1").agent("hermes").roleKey("s3-deploy")
+        .roleArn("arn:aws:iam::123456789012:role/hermes-dev-s3-deploy").environment("dev")
+        .reason("upload the nightly build artifacts to the release bucket")
+        .intentActions(List.of("s3:PutObject")).intentResources(List.of("arn:aws:s3:::releases/*"))
+        .duration(Duration.ofMinutes(15)).requestedAt(now).decideBy(now.plusSeconds(300))
+        .build();
+  }
 
   @Test
   void answersTheScriptInOrderAndRecordsRequests() {
     FakeApprover approver = FakeApprover.scripted().approver("alice")
         .approve("123456").deny("freeze").expire().build();
-    ApprovalRequest request = Requests.sample();
+    ApprovalRequest request = sample();
 
     assertThat(approver.decide(request)).isEqualTo(Decision.Approved.withCode("req-1", "alice", MfaCode.of("123456")));
     assertThat(approver.decide(request)).isEqualTo(new Decision.Denied("req-1", "alice", "freeze"));
@@ -31,25 +44,25 @@ class FakeApproverTest {
   @Test
   void neverDecidesBeyondTheScript() {
     FakeApprover approver = FakeApprover.scripted().approve("123456").build();
-    approver.decide(Requests.sample());
-    assertThatThrownBy(() -> approver.decide(Requests.sample()))
+    approver.decide(sample());
+    assertThatThrownBy(() -> approver.decide(sample()))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("no scripted decision left");
   }
 
   @Test
   void approvingShortcutRepeatsAndOmitsTheCodeWhenMfaIsNotRequired() {
     FakeApprover approver = FakeApprover.approving("654321");
-    ApprovalRequest noMfa = Requests.sample().toBuilder().requiresMfa(false).build();
+    ApprovalRequest noMfa = sample().toBuilder().requiresMfa(false).build();
     assertThat(approver.decide(noMfa)).isEqualTo(Decision.Approved.withoutCode("req-1", "fake-approver"));
-    assertThat(approver.decide(Requests.sample()))
+    assertThat(approver.decide(sample()))
         .isEqualTo(Decision.Approved.withCode("req-1", "fake-approver", MfaCode.of("654321")));
-    assertThat(FakeApprover.denying("no").decide(Requests.sample())).isInstanceOf(Decision.Denied.class);
-    assertThat(FakeApprover.expiring().decide(Requests.sample())).isInstanceOf(Decision.Expired.class);
+    assertThat(FakeApprover.denying("no").decide(sample())).isInstanceOf(Decision.Denied.class);
+    assertThat(FakeApprover.expiring().decide(sample())).isInstanceOf(Decision.Expired.class);
   }
 
   @Test
   void aDecisionArrivingAfterTheDeadlineIsExpired() {
-    ApprovalRequest request = Requests.sample();
+    ApprovalRequest request = sample();
     Clock pastDeadline = Clock.fixed(request.decideBy().plusSeconds(1), ZoneOffset.UTC);
     FakeApprover late = FakeApprover.scripted().approve("123456").latency(Duration.ofMillis(5)).clock(pastDeadline).build();
     assertThat(late.decide(request)).isEqualTo(new Decision.Expired("req-1"));
@@ -63,7 +76,7 @@ class FakeApproverTest {
   void closedApproverExpiresEverything() {
     FakeApprover approver = FakeApprover.approving("123456");
     approver.close();
-    assertThat(approver.decide(Requests.sample())).isInstanceOf(Decision.Expired.class);
+    assertThat(approver.decide(sample())).isInstanceOf(Decision.Expired.class);
   }
 
   @Test
