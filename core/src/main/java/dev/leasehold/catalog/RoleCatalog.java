@@ -14,8 +14,12 @@ import java.util.Optional;
  * The catalog of roles an agent may ask for, with the agent's identity and defaults.
  *
  * <p>The rules: role keys are unique; every lease lasts between {@link #MIN_DURATION 15 minutes} and
- * {@link #MAX_DURATION one hour}, and no role asks for more than the catalog default ceiling. An agent can
- * never reach a role that is not in its catalog.
+ * {@link #MAX_DURATION one hour} (the cap STS puts on role chaining, and the least a role's
+ * {@code MaxSessionDuration} can be, so any lease in that range fits every role). {@code defaults.duration}
+ * is the lease length of roles that set none; a role may set a longer one, for consumers outside the JVM
+ * that need more than 15 minutes (botocore cannot use a credential with under 10 minutes left, so
+ * {@code duration: 25m} gives boto3 and the AWS CLI 15 usable minutes). An agent can never reach a role that
+ * is not in its catalog.
  *
  * <p>Load one from a file with {@link #load(Path)} (YAML or JSON, the same shape; the format follows the
  * file extension), from text with {@link #parse(String, Format)}, or with ARNs merged from
@@ -53,10 +57,6 @@ public record RoleCatalog(AgentIdentity agent, Duration defaultDuration, String 
       }
       if (role.duration() != null) {
         checkDuration("roles." + role.key() + ".duration", role.duration());
-        if (role.duration().compareTo(defaultDuration) > 0) {
-          throw new IllegalArgumentException("roles." + role.key() + ".duration " + role.duration()
-              + " is above the catalog's default ceiling " + defaultDuration);
-        }
       }
       copy.put(e.getKey(), role);
     }

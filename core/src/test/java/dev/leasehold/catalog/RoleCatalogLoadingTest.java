@@ -184,14 +184,16 @@ class RoleCatalogLoadingTest {
   }
 
   @Test
-  void aRoleDurationAboveTheDefaultCeilingIsAnError() {
-    CatalogInvalidException e = invalid(HEAD + role("arn: arn:aws:iam::123456789012:role/r\nduration: 30m\n" + PERMISSIONS));
+  void aRoleMayAskForALongerLeaseThanTheDefaultUpToOneHour() {
+    RoleCatalog catalog = RoleCatalog.parse(HEAD + role("arn: arn:aws:iam::123456789012:role/r\nduration: 25m\n"
+        + PERMISSIONS), RoleCatalog.Format.YAML);
+    assertThat(catalog.durationFor(catalog.role("s3-deploy").orElseThrow())).isEqualTo(java.time.Duration.ofMinutes(25));
 
+    CatalogInvalidException e = invalid(HEAD + role("arn: arn:aws:iam::123456789012:role/r\nduration: 61m\n" + PERMISSIONS));
     assertThat(e.problems()).singleElement().satisfies(p -> {
       assertThat(p.line()).isEqualTo(11);
       assertThat(p.column()).isEqualTo(15);
-      assertThat(p.message()).isEqualTo(
-          "role duration 30m is above the catalog's default ceiling 15m; shorten it or raise defaults.duration");
+      assertThat(p.message()).startsWith("duration 61m is outside 15m to 1h");
     });
   }
 

@@ -315,11 +315,6 @@ public final class CatalogReader {
     Member durationMember = r.members().get("duration");
     if (durationMember != null) {
       duration = duration(durationMember, sink);
-      if (duration != null && duration.compareTo(defaultDuration) > 0) {
-        sink.at(durationMember.value(), "role duration " + Durations.format(duration)
-            + " is above the catalog's default ceiling " + Durations.format(defaultDuration)
-            + "; shorten it or raise defaults.duration");
-      }
     }
     List<Statement> permissions = new ArrayList<>();
     Member permissionsMember = required(r, "permissions", sink);

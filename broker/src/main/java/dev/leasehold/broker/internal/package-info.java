@@ -1,0 +1,2 @@
+/** The broker's implementation. Not part of Leasehold's API. */
+package dev.leasehold.broker.internal;
