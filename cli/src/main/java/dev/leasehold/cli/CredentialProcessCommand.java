@@ -4,31 +4,29 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.leasehold.AccessRequest;
 import dev.leasehold.AgentSession;
-import dev.leasehold.AwsSessionFactory;
-import dev.leasehold.approval.ApprovalChannel;
-import dev.leasehold.approval.ApprovalChannelException;
-import dev.leasehold.catalog.RoleCatalog;
+import dev.leasehold.InvalidRequestException;
+import dev.leasehold.approval.Durations;
+import dev.leasehold.broker.LeaseBroker;
+import dev.leasehold.internal.BrokerClient;
+import dev.leasehold.internal.CredentialGuard;
 import java.io.IOException;
-import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.regions.Region;
 
 /**
  * {@code leasehold credential-process}: an approved lease in the AWS {@code credential_process} format, so the
@@ -40,6 +38,12 @@ import software.amazon.awssdk.regions.Region;
         "Use it from ~/.aws/config:",
         "  credential_process = java -jar /path/leasehold.jar credential-process --catalog /path/leasehold.yaml "
             + "--role s3-deploy --reason \"upload release artifacts to the deploy bucket\" --profile hermes-agent",
+        "With a broker (--broker or $LEASEHOLD_BROKER) the broker asks the human and holds every secret but the "
+            + "lease; without one, the approved lease is kept in a private cache (0600, ~/.cache/leasehold/leases) so "
+            + "that the SDK's repeated runs within the lease return it without a new prompt.",
+        "botocore runs the process again whenever a lease has under 15 minutes left and cannot use one with under "
+            + "10 minutes left: give such roles 'duration: 25m' (or --duration 25m) for 15 usable minutes. When a lease "
+            + "has under 10 minutes left the command fails saying a new approval is needed; the next run asks again.",
         "The console channel asks on the controlling terminal, not on standard input or output.",
         "Errors: exit 1 with the reason on standard error and nothing on standard output."})
 final class CredentialProcessCommand implements Callable<Integer> {
@@ -47,13 +51,8 @@ final class CredentialProcessCommand implements Callable<Integer> {
 
   private final Cli cli;
   @Spec CommandSpec spec;
-
-  @Option(names = "--catalog", required = true, paramLabel = "FILE", description = "The catalog file.")
-  Path catalogFile;
-
-  @Option(names = "--terraform-output", paramLabel = "FILE",
-      description = "A 'terraform output -json' file giving role_arns and agent_user_arn.")
-  Path terraformOutput;
+  @Mixin BrokerTarget target;
+  @Mixin FlowOptions flow;
 
   @Option(names = "--role", required = true, paramLabel = "KEY", description = "The catalog role key.")
   String role;
@@ -70,28 +69,8 @@ final class CredentialProcessCommand implements Callable<Integer> {
   @Option(names = "--resource", paramLabel = "ARN", split = ",", arity = "1..*", description = "Resource ARNs the actions apply to.")
   List<String> resources = new ArrayList<>();
 
-  @Option(names = "--profile", required = true, paramLabel = "P",
-      description = "The profile holding the agent's own identity (allowed only sts:AssumeRole). Required, and "
-          + "must not be the profile that runs this credential_process.")
-  String profile;
-
-  @Option(names = "--region", paramLabel = "R", description = "The STS region (default: the catalog's defaults.region).")
-  String region;
-
-  @Option(names = "--sts-endpoint-url", paramLabel = "URL", description = "Send STS calls to this endpoint.")
-  URI stsEndpoint;
-
-  @Option(names = "--audit-log", paramLabel = "FILE", description = "The audit trail (default ~/.leasehold/audit.jsonl).")
-  Path auditLog;
-
-  @Option(names = "--approval", paramLabel = "CHANNEL", defaultValue = "console",
-      description = "The approval channel by provider name: console (default) or slack (needs the "
-          + "leasehold-approval-slack jar on the class path).")
-  String approval;
-
-  @Option(names = "--approval-config", paramLabel = "FILE",
-      description = "The channel's settings as a Java properties file (for slack: its tokens and channel).")
-  Path approvalConfig;
+  @Option(names = "--duration", paramLabel = "D", description = "The lease length, such as 25m (at most the role's).")
+  String duration;
 
   CredentialProcessCommand(Cli cli) {
     this.cli = cli;
@@ -99,82 +78,71 @@ final class CredentialProcessCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    AwsSetup.endpoint(spec, stsEndpoint, "--sts-endpoint-url");
-    if (!approval.matches("[a-z0-9][a-z0-9-]{0,63}")) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--approval must be a channel name such as "
-          + "console or slack, was '" + approval + "'");
+    AccessRequest.Builder rb = AccessRequest.builder().role(role).reason(reason).intent(intent).resources(resources);
+    if (duration != null) {
+      rb.duration(Durations.parse(duration).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
+          "--duration must be written like 25m, 1500s or PT25M, was '" + duration + "'")));
     }
-    RoleCatalog catalog = AwsSetup.catalog(catalogFile, terraformOutput);
-    AccessRequest request = AccessRequest.builder().role(role).reason(reason).intent(intent).resources(resources).build();
-    Path audit = auditLog != null ? auditLog : defaultAuditLog();
-
-    ApprovalChannel channel = openChannel();
-    try (channel) {
-      AwsSessionFactory.Builder builder = AwsSessionFactory.builder()
-          .catalog(catalog)
-          .baseCredentials(AwsSetup.profile(cli, profile, null))
-          .approvalChannel(channel)
-          .auditLog(audit)
-          .environment(cli.env);
-      if (region != null) {
-        builder.region(Region.of(region));
+    AccessRequest request = rb.build();
+    URI url = target.url(cli, spec);
+    if (url != null) {
+      BrokerClient client = target.client(cli, spec, url);
+      BrokerClient.Grant grant = client.request(request, true, false);
+      AwsSessionCredentials lease = client.credentials(grant);
+      print(json(lease.accessKeyId(), lease.secretAccessKey(), lease.sessionToken(), grant.expiresAt()));
+      return 0;
+    }
+    flow.require(spec);
+    CredentialGuard.checkEnvironment(cli.env, new Properties(), false);
+    LeaseCache cache = LeaseCache.of(cli);
+    Path entry = cache.file(List.of("v1", flow.catalogFile.toAbsolutePath().normalize().toString(),
+        String.valueOf(flow.terraformOutput), flow.profile, String.valueOf(flow.region), String.valueOf(flow.stsEndpoint),
+        role, reason.strip(), String.join(",", intent), String.join(",", resources), String.valueOf(request.duration()
+            .orElse(null))));
+    Instant now = cli.clock.instant();
+    Optional<ObjectNode> cached = cache.read(entry, now);
+    if (cached.isPresent()) {
+      Instant expires = Instant.parse(cached.get().get("Expiration").asText());
+      if (Duration.between(now, expires).compareTo(LeaseBroker.DEFAULT_MINIMUM_REMAINING) >= 0) {
+        print(cached.get());
+        return 0;
       }
-      if (stsEndpoint != null) {
-        builder.stsEndpoint(stsEndpoint);
+      cache.remove(entry);
+      throw new InvalidRequestException("The approved lease for this task has " + Duration.between(now, expires)
+          .toSeconds() + " s left (it expires at " + expires + "), under the 10 minutes the AWS CLI and boto3 need. "
+          + "Leasehold never renews a lease silently: a new lease needs a new approval. Run the command again to ask "
+          + "the human, and give the role 'duration: 25m' so a lease lasts longer for the SDKs.");
+    }
+    try (FlowOptions.Embedded embedded = flow.start(cli, "credential-process");
+         AgentSession session = embedded.factory().open(request)) {
+      AwsCredentials credentials = session.credentialsProvider().resolveCredentials();
+      if (!(credentials instanceof AwsSessionCredentials lease)) {
+        throw new CliException("The lease holds no session token; refusing to print it.");
       }
-      try (AwsSessionFactory factory = builder.build();
-           AgentSession session = factory.open(request)) {
-        AwsCredentials credentials = session.credentialsProvider().resolveCredentials();
-        if (!(credentials instanceof AwsSessionCredentials lease)) {
-          throw new CliException("The lease holds no session token; refusing to print it.");
-        }
-        ObjectNode json = JSON.createObjectNode();
-        json.put("Version", 1);
-        json.put("AccessKeyId", lease.accessKeyId());
-        json.put("SecretAccessKey", lease.secretAccessKey());
-        json.put("SessionToken", lease.sessionToken());
-        json.put("Expiration", session.expiresAt().toString());
-        cli.out.println(JSON.writeValueAsString(json));
-        cli.out.flush();
+      ObjectNode json = json(lease.accessKeyId(), lease.secretAccessKey(), lease.sessionToken(), session.expiresAt());
+      try {
+        cache.write(entry, json);
+      } catch (IOException e) {
+        cli.err.println("leasehold credential-process: could not cache the lease (" + e.getMessage() + "); the next "
+            + "run asks again.");
       }
+      print(json);
     }
     return 0;
   }
 
-  private ApprovalChannel openChannel() {
-    Map<String, String> config = approvalConfig == null ? Map.of() : readProperties(approvalConfig);
-    try {
-      return cli.channels.open(approval, config);
-    } catch (ApprovalChannelException e) {
-      if (e.getMessage() != null && e.getMessage().startsWith("No approval channel named")) {
-        throw new CliException("The '" + approval + "' approval channel is not installed. " + e.getMessage()
-            + (approval.equals("slack") ? " This leasehold.jar bundles only the console channel; run with the Slack "
-                + "channel on the class path: java -cp leasehold.jar:leasehold-approval-slack-<version>-all.jar "
-                + "dev.leasehold.cli.Main credential-process ..." : ""), e);
-      }
-      throw new CliException("The '" + approval + "' approval channel could not start: " + e.getMessage(), e);
-    }
+  private static ObjectNode json(String keyId, String secret, String token, Instant expires) {
+    ObjectNode json = JSON.createObjectNode();
+    json.put("Version", 1);
+    json.put("AccessKeyId", keyId);
+    json.put("SecretAccessKey", secret);
+    json.put("SessionToken", token);
+    json.put("Expiration", expires.toString());
+    return json;
   }
 
-  private static Map<String, String> readProperties(Path file) {
-    Properties properties = new Properties();
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      properties.load(reader);
-    } catch (IOException e) {
-      throw new CliException("Cannot read --approval-config " + file + ": " + e.getMessage(), e);
-    }
-    Map<String, String> config = new LinkedHashMap<>();
-    properties.stringPropertyNames().forEach(k -> config.put(k, properties.getProperty(k)));
-    return config;
-  }
-
-  private Path defaultAuditLog() {
-    Path dir = cli.home.resolve(".leasehold");
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return dir.resolve("audit.jsonl");
+  private void print(ObjectNode json) throws IOException {
+    cli.out.println(JSON.writeValueAsString(json));
+    cli.out.flush();
   }
 }

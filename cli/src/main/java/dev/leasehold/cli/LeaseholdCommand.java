@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
     footer = {"", "Exit codes: 0 success, 1 a finding or a refused request, 2 a usage error.",
         "Run 'leasehold COMMAND --help' for a command's options. More: docs/cli.md"},
     subcommands = {DemoCommand.class, CatalogCommand.class, PolicyCommand.class, LintCommand.class,
-        VerifyCommand.class, RevokeCommand.class, AuditCommand.class, CredentialProcessCommand.class})
+        VerifyCommand.class, RevokeCommand.class, AuditCommand.class, CredentialProcessCommand.class,
+        BrokerCommand.class, ExecCommand.class})
 final class LeaseholdCommand implements Callable<Integer> {
   /** A finding, a refused request, or a failure while running. */
   static final int FAILED = 1;

@@ -54,6 +54,8 @@ final class LocalAws implements AutoCloseable {
   private final Map<String, RoleSpec> rolesByArn = new LinkedHashMap<>();
   private final Set<String> usedCodes = ConcurrentHashMap.newKeySet();
   private final Map<String, String> issued = new ConcurrentHashMap<>(); // access key id -> session token
+  private final Map<String, String[]> identities = new ConcurrentHashMap<>(); // access key id -> {arn, user id}
+  private final List<String> callerIdentityKeys = Collections.synchronizedList(new ArrayList<>());
   private final Map<String, byte[]> objects = new ConcurrentHashMap<>();
   private final List<Map<String, String>> assumeRoles = Collections.synchronizedList(new ArrayList<>());
   private final List<String> s3Requests = Collections.synchronizedList(new ArrayList<>());
@@ -123,9 +125,20 @@ final class LocalAws implements AutoCloseable {
 
   // ------------------------------------------------------------------------------------------------ STS
 
+  /** The access key ids that signed GetCallerIdentity calls, in order. */
+  List<String> callerIdentityKeys() {
+    synchronized (callerIdentityKeys) {
+      return List.copyOf(callerIdentityKeys);
+    }
+  }
+
   private void sts(HttpExchange exchange, Map<String, String> form) throws IOException {
+    if ("GetCallerIdentity".equals(form.get("Action"))) {
+      callerIdentity(exchange);
+      return;
+    }
     if (!"AssumeRole".equals(form.get("Action"))) {
-      stsError(exchange, 400, "InvalidAction", "The demo STS stand-in serves only AssumeRole.");
+      stsError(exchange, 400, "InvalidAction", "The demo STS stand-in serves only AssumeRole and GetCallerIdentity.");
       return;
     }
     Map<String, String> seen = new LinkedHashMap<>(form);
@@ -141,7 +154,7 @@ final class LocalAws implements AutoCloseable {
     if (duration == null || !duration.matches("\\d{3,5}") || Integer.parseInt(duration) < 900
         || Integer.parseInt(duration) > 3600) {
       stsError(exchange, 400, "ValidationError", "DurationSeconds must be given, between 900 and the role's "
-          + "MaxSessionDuration of 3600 (the demo stand-in insists: Leasehold always asks for 900).");
+          + "MaxSessionDuration of 3600 (the stand-in insists: Leasehold always sends it).");
       return;
     }
     if (role.mfa() == MfaRequirement.REQUIRED) {
@@ -164,10 +177,12 @@ final class LocalAws implements AutoCloseable {
     String accessKey = KEY_PREFIX + token(5).toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "X");
     String secret = SECRET_PREFIX + token(24);
     String sessionToken = TOKEN_PREFIX + token(48);
-    issued.put(accessKey, sessionToken);
     Instant expiration = clock.instant().plusSeconds(Long.parseLong(duration));
     String roleName = role.arn().substring(role.arn().lastIndexOf('/') + 1);
     String session = form.getOrDefault("RoleSessionName", "leasehold");
+    identities.put(accessKey, new String[] {"arn:aws:sts::" + role.arn().split(":")[4] + ":assumed-role/" + roleName
+        + "/" + session, "AROALEASEHOLDDEMO0000000:" + session});
+    issued.put(accessKey, sessionToken);
     respond(exchange, 200, "<AssumeRoleResponse xmlns=\"" + STS_NS + "\">\n"
         + "  <AssumeRoleResult>\n"
         + (form.containsKey("SourceIdentity") ? "    <SourceIdentity>" + xml(form.get("SourceIdentity")) + "</SourceIdentity>\n" : "")
@@ -189,6 +204,34 @@ final class LocalAws implements AutoCloseable {
         + "</AssumeRoleResponse>\n");
   }
 
+  /** GetCallerIdentity, answered only to a request signed with a lease this stand-in issued. */
+  private void callerIdentity(HttpExchange exchange) throws IOException {
+    String accessKey = signingKey(exchange);
+    String token = exchange.getRequestHeaders().getFirst("X-Amz-Security-Token");
+    callerIdentityKeys.add(accessKey);
+    if (!issued.containsKey(accessKey) || !issued.get(accessKey).equals(token)) {
+      stsError(exchange, 403, "InvalidClientTokenId", "The security token included in the request is invalid.");
+      return;
+    }
+    String[] identity = identities.get(accessKey);
+    respond(exchange, 200, "<GetCallerIdentityResponse xmlns=\"" + STS_NS + "\">\n"
+        + "  <GetCallerIdentityResult>\n"
+        + "    <Arn>" + xml(identity[0]) + "</Arn>\n"
+        + "    <UserId>" + xml(identity[1]) + "</UserId>\n"
+        + "    <Account>" + identity[0].split(":")[4] + "</Account>\n"
+        + "  </GetCallerIdentityResult>\n"
+        + "  <ResponseMetadata>\n"
+        + "    <RequestId>" + java.util.UUID.randomUUID() + "</RequestId>\n"
+        + "  </ResponseMetadata>\n"
+        + "</GetCallerIdentityResponse>\n");
+  }
+
+  private static String signingKey(HttpExchange exchange) {
+    String authorization = String.valueOf(exchange.getRequestHeaders().getFirst("Authorization"));
+    int credential = authorization.indexOf("Credential=");
+    return credential < 0 ? "" : authorization.substring(credential + 11).split("/", 2)[0];
+  }
+
   private void stsError(HttpExchange exchange, int status, String code, String message) throws IOException {
     respond(exchange, status, "<ErrorResponse xmlns=\"" + STS_NS + "\">\n  <Error>\n    <Type>Sender</Type>\n"
         + "    <Code>" + code + "</Code>\n    <Message>" + xml(message) + "</Message>\n  </Error>\n"
@@ -201,10 +244,8 @@ final class LocalAws implements AutoCloseable {
     String method = exchange.getRequestMethod();
     String path = exchange.getRequestURI().getPath();
     s3Requests.add(method + " " + path);
-    String authorization = String.valueOf(exchange.getRequestHeaders().getFirst("Authorization"));
     String token = exchange.getRequestHeaders().getFirst("X-Amz-Security-Token");
-    int credential = authorization.indexOf("Credential=");
-    String accessKey = credential < 0 ? "" : authorization.substring(credential + 11).split("/", 2)[0];
+    String accessKey = signingKey(exchange);
     if (!issued.containsKey(accessKey) || !issued.get(accessKey).equals(token)) {
       respond(exchange, 403, "<Error><Code>InvalidAccessKeyId</Code><Message>The AWS Access Key Id you provided "
           + "does not exist in our records.</Message></Error>");

@@ -68,6 +68,15 @@ public final class BrokerClient {
 
   /** Asks for a lease; without {@code waitForDecision} the grant is {@code pending}: poll {@link #status}. */
   public Grant request(AccessRequest request, boolean waitForDecision) {
+    return request(request, waitForDecision, true);
+  }
+
+  /**
+   * Asks for a lease. Without {@code renew}, a live lease of the same task with too little left for the SDKs is
+   * ended and refused with an error saying a new approval is needed (the next request asks the human), instead of
+   * being replaced by a new approval at once: what a consumer's automatic refresh must get.
+   */
+  public Grant request(AccessRequest request, boolean waitForDecision, boolean renew) {
     ObjectNode body = JSON.createObjectNode();
     body.put("role", request.role());
     body.put("reason", request.reason());
@@ -77,6 +86,9 @@ public final class BrokerClient {
     request.resources().forEach(resources::add);
     request.duration().ifPresent(d -> body.put("duration", d.toString()));
     body.put("wait", waitForDecision);
+    if (!renew) {
+      body.put("renew", false);
+    }
     return grant(send(HttpRequest.newBuilder(base.resolve("/v1/leases")).timeout(wait)
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body.toString()))));

@@ -256,10 +256,12 @@ public final class BrokerServer implements AutoCloseable {
   private boolean requestLease(HttpExchange exchange, String client) throws IOException {
     AccessRequest request;
     boolean waitForDecision;
+    boolean renew;
     try {
       JsonNode body = readJson(exchange);
       request = accessRequest(body);
       waitForDecision = !body.has("wait") || body.get("wait").asBoolean(true);
+      renew = !body.has("renew") || body.get("renew").asBoolean(true);
     } catch (InvalidRequestException | IllegalArgumentException e) {
       error(exchange, 400, "InvalidRequestException", e.getMessage());
       return false;
@@ -268,7 +270,7 @@ public final class BrokerServer implements AutoCloseable {
     Lease lease = new Lease(LeaseBroker.id(), client, dev.leasehold.broker.LeaseBroker.newToken());
     leases.put(lease.id, lease);
     try {
-      flows.execute(() -> runFlow(lease, request));
+      flows.execute(() -> runFlow(lease, request, renew));
     } catch (RejectedExecutionException e) {
       leases.remove(lease.id);
       error(exchange, 503, "ApprovalUnavailableException", "The broker has too many requests waiting; try again "
@@ -298,12 +300,19 @@ public final class BrokerServer implements AutoCloseable {
     return true;
   }
 
-  private void runFlow(Lease lease, AccessRequest request) {
+  private void runFlow(Lease lease, AccessRequest request, boolean renew) {
     try {
       AgentSession session = settings.sessions().open(request);
-      if (remaining(session).compareTo(settings.minimumRemaining()) < 0) {
-        // A live lease of this task that consumers can no longer use: end it; the new one is approved again.
+      Duration left = remaining(session);
+      if (left.compareTo(settings.minimumRemaining()) < 0) {
+        // A live lease of this task that consumers can no longer use: end it; a new one is approved again.
         session.close();
+        if (!renew) {
+          throw new InvalidRequestException("The lease for this task on role '" + session.roleKey() + "' has "
+              + left.toSeconds() + " s left (it expires at " + session.expiresAt() + "), under the "
+              + settings.minimumRemaining().toMinutes() + " minutes AWS SDKs need. Leasehold never renews a lease "
+              + "silently: a new lease needs a new approval. Ask again to prompt the human.");
+        }
         session = settings.sessions().open(request);
       }
       attach(lease, session);
@@ -481,7 +490,8 @@ public final class BrokerServer implements AutoCloseable {
     }
   }
 
-  private static final Set<String> FIELDS = Set.of("role", "reason", "intent", "resources", "duration", "wait");
+  private static final Set<String> FIELDS = Set.of("role", "reason", "intent", "resources", "duration", "wait",
+      "renew");
 
   private static AccessRequest accessRequest(JsonNode body) {
     body.fieldNames().forEachRemaining(f -> {
@@ -498,8 +508,10 @@ public final class BrokerServer implements AutoCloseable {
       b.duration(Durations.parse(duration).orElseThrow(() -> new InvalidRequestException("duration '"
           + (duration.length() > 32 ? duration.substring(0, 32) : duration) + "' must be written like 25m, 1500s or PT25M.")));
     }
-    if (body.has("wait") && !body.get("wait").isBoolean()) {
-      throw new InvalidRequestException("wait must be true or false.");
+    for (String flag : new String[] {"wait", "renew"}) {
+      if (body.has(flag) && !body.get(flag).isBoolean()) {
+        throw new InvalidRequestException(flag + " must be true or false.");
+      }
     }
     return b.build();
   }

@@ -1,0 +1,159 @@
+package dev.leasehold.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.leasehold.audit.AuditVerifier;
+import dev.leasehold.cli.CliRun.Result;
+import dev.leasehold.testing.FakeApprover;
+import dev.leasehold.testing.MutableClock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * leasehold exec against a broker in the test JVM and the LocalAws stand-in, with the real AWS CLI and boto3
+ * from Debian's packages as the agent's tools.
+ */
+class ExecCommandTest {
+  @TempDir Path dir;
+
+  @Test
+  void theAwsCliPutsAnObjectSignedWithTheLeaseAfterOnePrompt() throws Exception {
+    try (BrokerFixture f = new BrokerFixture(dir, FakeApprover.approving("481516"), Clock.systemUTC())) {
+      Path artifact = Files.writeString(dir.resolve("1.4.2.zip"), "release 1.4.2");
+
+      Result r = f.agentCli().run(f.exec(BrokerFixture.AWS_CLI, "s3api", "put-object", "--endpoint-url",
+          f.aws.endpoint().toString(), "--bucket", "hermes-dev-deploy", "--key", "releases/1.4.2.zip", "--body",
+          artifact.toString()));
+
+      assertThat(r.exit()).as(r.all()).isZero();
+      assertThat(r.out()).contains("ETag");
+      assertThat(f.aws.s3Requests()).containsExactly("PUT /hermes-dev-deploy/releases/1.4.2.zip");
+      assertThat(f.approver.requestCount()).isEqualTo(1);
+      assertThat(f.aws.assumeRoles()).hasSize(1);
+      assertThat(f.aws.assumeRoles().get(0)).containsEntry("DurationSeconds", "1500");
+      assertThat(AuditVerifier.verify(f.auditFile).intact()).isTrue();
+      assertThat(Files.readString(f.auditFile)).contains("\"closed\"");
+    }
+  }
+
+  @Test
+  void theAwsCliGetsTheCallerIdentityOfTheLeaseAfterOnePrompt() throws Exception {
+    try (BrokerFixture f = new BrokerFixture(dir, FakeApprover.approving("481516"), Clock.systemUTC())) {
+      Result r = f.agentCli().run(f.exec(BrokerFixture.AWS_CLI, "sts", "get-caller-identity", "--endpoint-url",
+          f.aws.endpoint().toString()));
+
+      assertThat(r.exit()).as(r.all()).isZero();
+      assertThat(r.out()).contains("\"Arn\": \"arn:aws:sts::123456789012:assumed-role/hermes-dev-s3-deploy/leasehold-");
+      assertThat(f.aws.callerIdentityKeys()).isNotEmpty().allMatch(k -> k.startsWith(LocalAws.KEY_PREFIX));
+      assertThat(f.approver.requestCount()).isEqualTo(1);
+      assertThat(f.aws.assumeRoles()).hasSize(1);
+    }
+  }
+
+  @Test
+  void theCommandSeesOnlyTheLeaseEndpointNoCredentialVariablesAndNoCredentialsFile() throws Exception {
+    try (BrokerFixture f = new BrokerFixture(dir, FakeApprover.approving("481516"), Clock.systemUTC())) {
+      Result r = f.agentCli().env("LEASEHOLD_BROKER_TOKEN", BrokerFixture.TOKEN).run(f.exec("/usr/bin/env"));
+
+      assertThat(r.exit()).as(r.all()).isZero();
+      List<String> names = r.out().lines().map(l -> l.split("=", 2)[0]).toList();
+      assertThat(names).contains("AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN", "HOME")
+          .doesNotContain("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
+              "AWS_SHARED_CREDENTIALS_FILE", "LEASEHOLD_BROKER_TOKEN");
+      assertThat(r.out()).contains("AWS_CONTAINER_CREDENTIALS_FULL_URI=" + f.broker.uri() + "/v1/credentials/")
+          .doesNotContain(BrokerFixture.TOKEN, BrokerFixture.BASE_SECRET, LocalAws.SECRET_PREFIX);
+      assertThat(f.agentHome.resolve(".aws")).doesNotExist();
+    }
+  }
+
+  @Test
+  void theCommandsExitCodeBecomesOursAndTheLeaseEndsWithIt() throws Exception {
+    try (BrokerFixture f = new BrokerFixture(dir, FakeApprover.approving("481516"), Clock.systemUTC())) {
+      Result r = f.agentCli().run(f.exec("/bin/sh", "-c", "exit 7"));
+
+      assertThat(r.exit()).isEqualTo(7);
+      assertThat(Files.readString(f.auditFile)).contains("\"closed\"");
+    }
+  }
+
+  @Test
+  void aRefusedRequestRunsNothingAndExitsOne() throws Exception {
+    try (BrokerFixture f = new BrokerFixture(dir, FakeApprover.denying("not today"), Clock.systemUTC())) {
+      Path marker = dir.resolve("ran");
+
+      Result r = f.agentCli().run(f.exec("/usr/bin/touch", marker.toString()));
+
+      assertThat(r.exit()).isEqualTo(1);
+      assertThat(r.err()).contains("was denied by", "not today");
+      assertThat(marker).doesNotExist();
+      assertThat(f.aws.assumeRoles()).isEmpty();
+    }
+  }
+
+  @Test
+  void boto3UnderAFifteenMinuteLeaseRefreshesFromTheBrokerWithoutANewPrompt() throws Exception {
+    try (BrokerFixture f = new BrokerFixture(dir, FakeApprover.approving("481516"), Clock.systemUTC())) {
+      Path script = Files.writeString(dir.resolve("calls.py"), """
+          import sys, boto3
+          s3 = boto3.client("s3", endpoint_url=sys.argv[1], region_name="ap-northeast-2")
+          for n in range(5):
+              s3.put_object(Bucket="hermes-dev-deploy", Key="short/%d" % n, Body=b"x")
+          print("calls", 5)
+          """);
+      String[] args = f.exec(BrokerFixture.PYTHON, script.toString(), f.aws.endpoint().toString());
+      List<String> withDuration = new java.util.ArrayList<>(List.of(args));
+      withDuration.add(withDuration.indexOf("--"), "--duration");
+      withDuration.add(withDuration.indexOf("--"), "15m");
+
+      Result r = f.agentCli().run(withDuration.toArray(String[]::new));
+
+      assertThat(r.exit()).as(r.all()).isZero();
+      assertThat(r.out()).contains("calls 5");
+      assertThat(f.aws.assumeRoles()).hasSize(1);
+      assertThat(f.aws.assumeRoles().get(0)).containsEntry("DurationSeconds", "900");
+      assertThat(f.approver.requestCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aLeaseTooShortForBotocoreFailsWithAClearErrorAndNoSecondPrompt() throws Exception {
+    MutableClock clock = new MutableClock(Instant.now().minus(Duration.ofMinutes(15)).minusSeconds(1));
+    try (BrokerFixture f = new BrokerFixture(dir, FakeApprover.approving("481516"), clock)) {
+      Path script = Files.writeString(dir.resolve("late.py"), """
+          import sys, boto3
+          boto3.client("sts", endpoint_url=sys.argv[1], region_name="ap-northeast-2").get_caller_identity()
+          """);
+      List<String> args = new java.util.ArrayList<>(List.of(f.exec(BrokerFixture.PYTHON, script.toString(),
+          f.aws.endpoint().toString())));
+      // The lease is approved 15 minutes ago (by the broker's clock); by the time boto3 asks, it has under 10 left.
+      args.add(args.indexOf("--"), "--duration");
+      args.add(args.indexOf("--"), "25m");
+      Thread mover = new Thread(() -> {
+        // Once the lease is issued (and before boto3 has even loaded), move the broker's clock on.
+        try {
+          while (!Files.exists(f.auditFile) || !Files.readString(f.auditFile).contains("\"assumed\"")) {
+            Thread.sleep(2);
+          }
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+        clock.advance(Duration.ofMinutes(15).plusSeconds(2));
+      });
+      mover.start();
+
+      Result r = f.agentCli().run(args.toArray(String[]::new));
+      mover.join();
+
+      assertThat(r.exit()).isNotZero();
+      assertThat(r.err()).contains("a new lease needs a new approval");
+      assertThat(f.approver.requestCount()).isEqualTo(1);
+      assertThat(f.aws.callerIdentityKeys()).isEmpty();
+    }
+  }
+}
