@@ -7,9 +7,12 @@ import dev.leasehold.catalog.RoleCatalog;
 import dev.leasehold.internal.ActionMapper;
 import dev.leasehold.internal.ApprovalGate;
 import dev.leasehold.internal.Auditor;
+import dev.leasehold.internal.BrokerClient;
+import dev.leasehold.internal.BrokerSessions;
 import dev.leasehold.internal.CredentialGuard;
 import dev.leasehold.internal.LeaseIssuer;
 import dev.leasehold.internal.SessionService;
+import dev.leasehold.internal.Sessions;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -52,6 +55,10 @@ import software.amazon.awssdk.services.sts.StsClient;
  * outside the catalog or with a vague reason never reaches a human; a lease is never refreshed without
  * a new approval; no audit record, no session.
  *
+ * <p>In broker mode ({@link Builder#broker(URI, String)}) the same API is backed by a Leasehold broker in
+ * another process, which holds the base identity, the approval channel and the audit trail; this process then
+ * holds no AWS identity at all, and the guard of its clients still runs here.
+ *
  * <p>Thread-safe: share one factory per agent process. Concurrent requests for the same task share one
  * approval and one lease. {@link #close()} ends every session it opened and releases what the factory
  * created (its STS client, an audit log opened through {@link Builder#auditLog(Path)}); the approval
@@ -63,7 +70,7 @@ public final class AwsSessionFactory implements AutoCloseable {
   /** How long before its expiry a lease is no longer handed out by default: 60 seconds. */
   public static final Duration DEFAULT_EXPIRY_SKEW = Duration.ofSeconds(60);
 
-  private final SessionService service;
+  private final Sessions service;
   private final RoleCatalog catalog;
   private final StsClient ownedSts;
   private final AuditSink ownedSink;
@@ -82,6 +89,12 @@ public final class AwsSessionFactory implements AutoCloseable {
       return t;
     });
     Auditor auditor = new Auditor(sink, b.clock, catalog.agent().name());
+    if (b.broker != null) {
+      this.service = new BrokerSessions(new BrokerClient(b.broker, b.brokerToken,
+          b.approvalTimeout.plusMinutes(5)), catalog, b.clock, region, auditor,
+          new ActionMapper(b.actionMappings), b.callBudget);
+      return;
+    }
     this.service = new SessionService(catalog, b.clock, region, auditor,
         new ApprovalGate(b.channel, b.guardRails, b.clock, approvals),
         new LeaseIssuer(sts, b.retry), new ActionMapper(b.actionMappings), b.callBudget, b.approvalTimeout,
@@ -171,8 +184,38 @@ public final class AwsSessionFactory implements AutoCloseable {
     private Map<String, String> environment;
     private Properties systemProperties;
     private boolean warnOnlyOnCredentialVariables;
+    private URI broker;
+    private String brokerToken;
 
     private Builder() {}
+
+    /**
+     * Client mode: sessions come from a Leasehold broker, which holds the base identity, the approval channel
+     * and the audit trail of approvals; this process holds no AWS identity at all. {@link #open(AccessRequest)}
+     * asks the broker and waits for the human; sessions and guarded clients work as in-process (the guard runs
+     * here, the session policy enforces at AWS); closing a session ends the lease at the broker. Give the same
+     * {@link #catalog} as the broker's (the guard needs the roles' permissions). Not combinable with
+     * {@link #baseCredentials}, {@link #stsClient}, {@link #stsEndpoint} or {@link #approvalChannel}; an audit
+     * sink is optional (guarded calls are audited to it); a broker that cannot be reached is a
+     * {@link BrokerUnavailableException}.
+     *
+     * @param url the broker's URL, such as {@code http://127.0.0.1:8512}
+     * @param token this client's token
+     */
+    public Builder broker(URI url, String token) {
+      Objects.requireNonNull(url, "url == null");
+      Objects.requireNonNull(token, "token == null");
+      if (url.getScheme() == null || url.getHost() == null
+          || !(url.getScheme().equals("http") || url.getScheme().equals("https"))) {
+        throw new IllegalArgumentException("broker must be an http(s) URL with a host, was '" + url + "'");
+      }
+      if (token.isBlank()) {
+        throw new IllegalArgumentException("the broker's client token is blank");
+      }
+      this.broker = url;
+      this.brokerToken = token;
+      return this;
+    }
 
     /** The role catalog (required). */
     public Builder catalog(RoleCatalog catalog) {
@@ -325,6 +368,9 @@ public final class AwsSessionFactory implements AutoCloseable {
       if (catalog == null) {
         throw new IllegalStateException("catalog is required: catalog(RoleCatalog.load(path))");
       }
+      if (broker != null) {
+        return buildClient();
+      }
       if (channel == null) {
         throw new IllegalStateException("approvalChannel is required: a human must approve every lease, e.g. "
             + "approvalChannel(ApprovalChannels.load(\"console\", Map.of()))");
@@ -372,6 +418,26 @@ public final class AwsSessionFactory implements AutoCloseable {
       AuditSink ownedSink = auditLog != null ? new JsonLinesAuditSink(auditLog) : null;
       AuditSink sink = ownedSink != null ? ownedSink : auditSink;
       return new AwsSessionFactory(this, catalog, resolved, sts, owned, sink, ownedSink);
+    }
+
+    private AwsSessionFactory buildClient() {
+      if (channel != null || baseCredentials != null || stsClient != null || stsEndpoint != null) {
+        throw new IllegalStateException("broker(...) cannot be combined with approvalChannel, baseCredentials, "
+            + "stsClient or stsEndpoint: in broker mode the broker holds them and this process holds none");
+      }
+      if (auditSink != null && auditLog != null) {
+        throw new IllegalStateException("auditSink and auditLog were both set; choose one");
+      }
+      CredentialGuard.checkEnvironment(environment != null ? environment : System.getenv(),
+          systemProperties != null ? systemProperties : System.getProperties(), warnOnlyOnCredentialVariables);
+      Region resolved = region != null ? region
+          : catalog.defaultRegion() != null ? Region.of(catalog.defaultRegion()) : null;
+      if (resolved == null) {
+        throw new IllegalStateException("region is required: set defaults.region in the catalog or call region(...)");
+      }
+      AuditSink ownedSink = auditLog != null ? new JsonLinesAuditSink(auditLog) : null;
+      AuditSink sink = ownedSink != null ? ownedSink : auditSink != null ? auditSink : event -> { };
+      return new AwsSessionFactory(this, catalog, resolved, null, null, sink, ownedSink);
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -124,26 +124,34 @@ class ExecCommandTest {
   @Test
   void aLeaseTooShortForBotocoreFailsWithAClearErrorAndNoSecondPrompt() throws Exception {
     MutableClock clock = new MutableClock(Instant.now().minus(Duration.ofMinutes(15)).minusSeconds(1));
-    try (BrokerFixture f = new BrokerFixture(dir, FakeApprover.approving("481516"), clock)) {
+    try (BrokerFixture f = new BrokerFixture(dir, FakeApprover.scripted().approve("481516").clock(clock).build(),
+        clock)) {
+      Path started = dir.resolve("started");
+      Path go = dir.resolve("go");
       Path script = Files.writeString(dir.resolve("late.py"), """
-          import sys, boto3
+          import os, sys, time, boto3
+          open(sys.argv[2], "w").close()
+          while not os.path.exists(sys.argv[3]):
+              time.sleep(0.01)
           boto3.client("sts", endpoint_url=sys.argv[1], region_name="ap-northeast-2").get_caller_identity()
           """);
       List<String> args = new java.util.ArrayList<>(List.of(f.exec(BrokerFixture.PYTHON, script.toString(),
-          f.aws.endpoint().toString())));
-      // The lease is approved 15 minutes ago (by the broker's clock); by the time boto3 asks, it has under 10 left.
+          f.aws.endpoint().toString(), started.toString(), go.toString())));
       args.add(args.indexOf("--"), "--duration");
       args.add(args.indexOf("--"), "25m");
+      // The lease is approved "15 minutes ago" by the broker's clock; once the command runs, the clock moves to
+      // now, so boto3's first fetch finds a lease with under 10 minutes left.
       Thread mover = new Thread(() -> {
-        // Once the lease is issued (and before boto3 has even loaded), move the broker's clock on.
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         try {
-          while (!Files.exists(f.auditFile) || !Files.readString(f.auditFile).contains("\"assumed\"")) {
-            Thread.sleep(2);
+          while (!Files.exists(started) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
           }
+          clock.advance(Duration.ofMinutes(15).plusSeconds(2));
+          Files.createFile(go);
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }
-        clock.advance(Duration.ofMinutes(15).plusSeconds(2));
       });
       mover.start();
 
@@ -151,7 +159,7 @@ class ExecCommandTest {
       mover.join();
 
       assertThat(r.exit()).isNotZero();
-      assertThat(r.err()).contains("a new lease needs a new approval");
+      assertThat(r.err()).containsIgnoringCase("a new lease needs a new approval").contains("598 s left");
       assertThat(f.approver.requestCount()).isEqualTo(1);
       assertThat(f.aws.callerIdentityKeys()).isEmpty();
     }

@@ -41,7 +41,7 @@ import software.amazon.awssdk.regions.Region;
  * The request flow of DESIGN.md, steps 1 to 8: validate, reuse or join, guard rails, audit, approve,
  * audit, assume, audit. {@code AwsSessionFactory} is its public face.
  */
-public final class SessionService implements AutoCloseable {
+public final class SessionService implements Sessions {
   private final RoleCatalog catalog;
   private final Clock clock;
   private final Region region;
