@@ -58,7 +58,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class JsonLinesAuditSink implements AuditSink {
   /** Per file (by file key): the in-process lock shared by every sink of this JVM on that file. */
   private static final ConcurrentHashMap<Object, ReentrantLock> IN_PROCESS_LOCKS = new ConcurrentHashMap<>();
-  private static final int TAIL_CHUNK = 8192;
+  private static final int TAIL_CHUNK = 2048;
 
   private final AuditLog settings;
   private final Path file;
@@ -73,6 +73,7 @@ public final class JsonLinesAuditSink implements AuditSink {
   private String lastSeal;
   private long end = -1;
   private boolean closed;
+  private ByteBuffer buffer = ByteBuffer.allocate(1024);
 
   /**
    * Opens (or creates) an unkeyed log at {@code file} with the default settings and resumes its chain.
@@ -142,7 +143,10 @@ public final class JsonLinesAuditSink implements AuditSink {
     }
     AuditChain.Sealed sealed = chain.seal(seq + 1, event, prev);
     byte[] line = sealed.line().getBytes(StandardCharsets.UTF_8);
-    ByteBuffer buffer = ByteBuffer.allocate(line.length + 1).put(line).put((byte) '\n').flip();
+    if (buffer.capacity() < line.length + 1) {
+      buffer = ByteBuffer.allocate(Math.max(line.length + 1, buffer.capacity() * 2));
+    }
+    buffer.clear().put(line).put((byte) '\n').flip();
     try {
       long position = size;
       while (buffer.hasRemaining()) {

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ConcurrentWritersTest {
   static final ObjectMapper JSON = new ObjectMapper();
   static final int WRITERS = 3;
-  static final int EACH = 200;
+  static final int EACH = 120;
 
   @TempDir Path dir;
 
@@ -75,6 +75,9 @@ class ConcurrentWritersTest {
         in.flush();
       }
       for (Process p : processes) {
+        p.getOutputStream().close();
+      }
+      for (Process p : processes) {
         assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("writer finished within 90 s").isTrue();
         assertThat(p.exitValue()).as(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
       }
@@ -95,6 +98,27 @@ class ConcurrentWritersTest {
       assertThat(ids).as("every record of %s", name).containsAll(
           LongStream.range(0, each).mapToObj(i -> name + "-" + i).toList());
     }
+  }
+
+  @Test
+  @Timeout(60)
+  void aRecordIsInTheFileOnceRecordReturnsEvenIfTheWriterIsKilledRightAfter() throws Exception {
+    Path log = dir.resolve("killed.jsonl");
+    Process writer = startWriter(log, 3, "killed", null);
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8));
+      assertThat(out.readLine()).isEqualTo("ready");
+      writer.getOutputStream().write("go\n".getBytes(StandardCharsets.UTF_8));
+      writer.getOutputStream().flush();
+      assertThat(out.readLine()).isEqualTo("written");
+      writer.destroyForcibly(); // SIGKILL: no shutdown hook, no close, no flush of any buffer
+      assertThat(writer.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      writer.destroyForcibly();
+    }
+
+    assertOneChain(log, null, 3);
+    assertThat(requestIds(log)).containsExactly("killed-0", "killed-1", "killed-2");
   }
 
   @Test
