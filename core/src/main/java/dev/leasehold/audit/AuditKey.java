@@ -55,7 +55,7 @@ public final class AuditKey {
   private final String id;
 
   private AuditKey(byte[] bytes) {
-    this.key = new SecretKeySpec(bytes, ALGORITHM);
+    this.key = new SecretKeySpec(bytes, ALGORITHM); // copies the bytes
     Mac mac = newMac();
     this.id = HexFormat.of().formatHex(Arrays.copyOf(mac.doFinal(ID_LABEL), 8));
   }
@@ -73,7 +73,7 @@ public final class AuditKey {
       throw new AuditLogException("An audit key needs at least " + MIN_BYTES + " bytes, this one has " + key.length
           + "; generate one with: openssl rand -base64 32");
     }
-    return new AuditKey(key.clone());
+    return new AuditKey(key); // SecretKeySpec keeps its own copy
   }
 
   /**
