@@ -129,19 +129,20 @@ public final class JsonLinesAuditSink implements AuditSink {
   @Override
   public void record(AuditEvent event) {
     Objects.requireNonNull(event, "event == null");
+    String fields = AuditChain.fields(event); // formatted before the lock: it does not depend on the chain
     locked(() -> {
-      append(event);
+      append(fields);
       return null;
     });
   }
 
   /** Under both locks: follow another writer's records if any, then append one line. */
-  private void append(AuditEvent event) throws IOException {
+  private void append(String fields) throws IOException {
     long size = channel.size();
     if (size != end) {
       followTail(size);
     }
-    AuditChain.Sealed sealed = chain.seal(seq + 1, event, prev);
+    AuditChain.Sealed sealed = chain.seal(seq + 1, fields, prev);
     byte[] line = sealed.line().getBytes(StandardCharsets.UTF_8);
     if (buffer.capacity() < line.length + 1) {
       buffer = ByteBuffer.allocate(Math.max(line.length + 1, buffer.capacity() * 2));

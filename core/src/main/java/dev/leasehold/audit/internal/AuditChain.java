@@ -90,10 +90,13 @@ public final class AuditChain {
    */
   public record Parts(String signed, String hash, String mac) {}
 
-  /** Formats {@code event} as record number {@code seq} chained to {@code prev}. */
-  public Sealed seal(long seq, AuditEvent event, String prev) {
+  /**
+   * The event's JSON members, from {@code "time"} to the last field that applies, without braces: the
+   * part of a record that does not depend on its place in the chain, so a sink can format it before it
+   * takes its lock. Thread-safe.
+   */
+  public static String fields(AuditEvent event) {
     ObjectNode node = JSON.createObjectNode();
-    node.put("seq", seq);
     node.put("time", event.time().toString());
     node.put("type", event.type().json());
     putIfPresent(node, "requestId", event.requestId());
@@ -107,25 +110,36 @@ public final class AuditChain {
     putIfPresent(node, "outcome", event.outcome());
     putIfPresent(node, "cause", event.cause());
     putIfPresent(node, "action", event.action());
-    node.put("prev", prev);
-    if (keyId != null) {
-      node.put("keyId", keyId);
-    }
-    String signed;
+    String json;
     try {
-      signed = JSON.writeValueAsString(node);
+      json = JSON.writeValueAsString(node);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot format an audit record", e);
     }
-    byte[] bytes = signed.getBytes(StandardCharsets.UTF_8);
-    String hash = HEX.formatHex(sha256.digest(bytes));
-    String sealedMac = mac == null ? null : HEX.formatHex(mac.doFinal(bytes));
-    StringBuilder line = new StringBuilder(signed.length() + 150)
-        .append(signed, 0, signed.length() - 1).append(",\"hash\":\"").append(hash).append('"');
-    if (sealedMac != null) {
-      line.append(",\"mac\":\"").append(sealedMac).append('"');
+    return json.substring(1, json.length() - 1);
+  }
+
+  /** Formats {@code event} as record number {@code seq} chained to {@code prev}. */
+  public Sealed seal(long seq, AuditEvent event, String prev) {
+    return seal(seq, fields(event), prev);
+  }
+
+  /** Formats an event's {@link #fields(AuditEvent)} as record number {@code seq} chained to {@code prev}. */
+  public Sealed seal(long seq, String fields, String prev) {
+    StringBuilder text = new StringBuilder(fields.length() + 320).append("{\"seq\":").append(seq).append(',')
+        .append(fields).append(",\"prev\":\"").append(prev).append('"');
+    if (keyId != null) {
+      text.append(",\"keyId\":\"").append(keyId).append('"');
     }
-    return new Sealed(line.append('}').toString(), hash, sealedMac);
+    byte[] signed = text.append('}').toString().getBytes(StandardCharsets.UTF_8);
+    String hash = HEX.formatHex(sha256.digest(signed));
+    String sealedMac = mac == null ? null : HEX.formatHex(mac.doFinal(signed));
+    text.setLength(text.length() - 1);
+    text.append(",\"hash\":\"").append(hash).append('"');
+    if (sealedMac != null) {
+      text.append(",\"mac\":\"").append(sealedMac).append('"');
+    }
+    return new Sealed(text.append('}').toString(), hash, sealedMac);
   }
 
   /** The hash of a record's signed text. */
