@@ -101,9 +101,9 @@ public final class AuditKey {
             + " bytes; it should hold one base64 line, as written by: openssl rand -base64 32");
       }
       raw = Files.readAllBytes(file);
-      String text = new String(raw, StandardCharsets.US_ASCII).strip();
+      String text = new String(raw, StandardCharsets.US_ASCII).replaceAll("\\s", ""); // line breaks of wrapped base64
       try {
-        decoded = Base64.getMimeDecoder().decode(text);
+        decoded = Base64.getDecoder().decode(text);
       } catch (IllegalArgumentException e) { // its message quotes a character of the file: not chained
         throw new AuditLogException("Audit key file " + file + " does not hold a base64 key; write one with: "
             + "umask 077; openssl rand -base64 32 > " + file);

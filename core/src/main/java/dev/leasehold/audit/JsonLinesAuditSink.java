@@ -267,7 +267,12 @@ public final class JsonLinesAuditSink implements AuditSink {
     }
   }
 
-  /** The checkpoint of the last record this sink wrote or found at the end of the file; empty for an empty log. */
+  /**
+   * The checkpoint of the last record this sink wrote or found at the end of the file; empty for an empty
+   * log. Forward it somewhere the log's writers cannot change (see {@link AuditCheckpoint}). To forward
+   * checkpoints from a factory, open the sink yourself and pass it with
+   * {@code AwsSessionFactory.Builder.auditSink(sink)}; a sink the factory opened is not reachable.
+   */
   public Optional<AuditCheckpoint> checkpoint() {
     lock.lock();
     try {

@@ -50,13 +50,23 @@ class AuditKeyTest {
   @Test
   void aKeyFileThatIsNotBase64IsRefusedWithoutQuotingIt() throws IOException {
     Path file = dir.resolve("audit.key");
-    String secret = "not-base64-but-a-secret-passphrase-of-some-length!";
+    String secret = "a-passphrase-not-base64-of-48-characters-exactly";
     Files.writeString(file, secret, StandardCharsets.US_ASCII);
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
 
     assertThatThrownBy(() -> AuditKey.fromFile(file)).isInstanceOf(AuditLogException.class)
         .hasMessageContaining("does not hold a base64 key").hasNoCause()
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain(secret).doesNotContain("'-'").doesNotContain("2d"));
+  }
+
+  @Test
+  void aBase64KeyWrappedOverLinesLoads() throws IOException {
+    Path file = dir.resolve("audit.key");
+    String base64 = Base64.getEncoder().encodeToString(KeyedAuditTest.KEY_BYTES);
+    Files.writeString(file, base64.substring(0, 20) + "\n" + base64.substring(20) + "\n", StandardCharsets.US_ASCII);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+
+    assertThat(AuditKey.fromFile(file)).isEqualTo(KeyedAuditTest.KEY);
   }
 
   @Test
