@@ -29,6 +29,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * The default audit sink: one JSON object per line, each carrying a sequence number, the previous
  * record's hash and its own SHA-256 hash, and in a keyed log (see {@link AuditLog.Builder#key}) a
  * keyed HMAC-SHA256 seal, so that {@link AuditVerifier} finds any edited, dropped or reordered line.
+ * Without a key that holds against accidents only: anyone who can write the file can rewrite it and
+ * recompute the plain SHA-256 hashes. With a key, only whoever holds the key can (see {@link AuditVerifier}
+ * for exactly what each check proves).
  *
  * <p><b>Any number of writers.</b> Several sinks may append to one file at once, in one process or in many
  * (two agents, overlapping {@code credential-process} runs): each record is appended under an exclusive
@@ -56,7 +59,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Thread-safe. The creator closes it. {@link #toString()} never shows the key.
  */
 public final class JsonLinesAuditSink implements AuditSink {
-  /** Per file (by file key): the in-process lock shared by every sink of this JVM on that file. */
+  /**
+   * Per file (by file key): the in-process lock shared by every sink of this JVM on that file. One small
+   * lock per distinct file ever opened, kept for the life of the JVM.
+   */
   private static final ConcurrentHashMap<Object, ReentrantLock> IN_PROCESS_LOCKS = new ConcurrentHashMap<>();
   private static final int TAIL_CHUNK = 2048;
 
