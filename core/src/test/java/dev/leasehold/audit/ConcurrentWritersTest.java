@@ -7,9 +7,11 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -164,6 +166,24 @@ class ConcurrentWritersTest {
 
     assertOneChain(log, null, 4);
     assertThat(requestIds(log)).containsExactly("a-1", "b-1", "b-2", "a-2");
+  }
+
+  @Test
+  void afterACopyAndTruncateRotationTheSinkStartsANewChain() throws IOException {
+    Path log = dir.resolve("rotated.jsonl");
+    try (JsonLinesAuditSink sink = new JsonLinesAuditSink(log)) {
+      sink.record(event("before-1"));
+      sink.record(event("before-2"));
+      Files.copy(log, dir.resolve("rotated.jsonl.1"));
+      try (FileChannel channel = FileChannel.open(log, StandardOpenOption.WRITE)) {
+        channel.truncate(0);
+      }
+      sink.record(event("after-1"));
+    }
+
+    assertOneChain(dir.resolve("rotated.jsonl.1"), null, 2);
+    assertOneChain(log, null, 1);
+    assertThat(requestIds(log)).containsExactly("after-1");
   }
 
   private Process startWriter(Path log, int count, String name, Path keyFile) throws IOException {
