@@ -1,6 +1,7 @@
 package dev.leasehold;
 
 import dev.leasehold.approval.ApprovalChannel;
+import dev.leasehold.audit.AuditLog;
 import dev.leasehold.audit.AuditSink;
 import dev.leasehold.audit.JsonLinesAuditSink;
 import dev.leasehold.catalog.RoleCatalog;
@@ -160,7 +161,7 @@ public final class AwsSessionFactory implements AutoCloseable {
     private URI stsEndpoint;
     private StsClient stsClient;
     private AuditSink auditSink;
-    private Path auditLog;
+    private AuditLog auditLog;
     private Clock clock = Clock.systemUTC();
     private Duration approvalTimeout = DEFAULT_APPROVAL_TIMEOUT;
     private Duration expirySkew = DEFAULT_EXPIRY_SKEW;
@@ -227,9 +228,21 @@ public final class AwsSessionFactory implements AutoCloseable {
       return this;
     }
 
-    /** Writes the audit trail as hash-chained JSON Lines to {@code file} (appending, resuming its chain). */
+    /**
+     * Writes the audit trail as hash-chained JSON Lines to {@code file} (appending, resuming its chain),
+     * unkeyed, flushed per record: the same as {@code auditLog(AuditLog.of(file))}.
+     */
     public Builder auditLog(Path file) {
-      this.auditLog = Objects.requireNonNull(file, "file == null");
+      return auditLog(AuditLog.of(Objects.requireNonNull(file, "file == null")));
+    }
+
+    /**
+     * Writes the audit trail with a {@link JsonLinesAuditSink} as {@code log} says: its file, its
+     * {@link dev.leasehold.audit.AuditKey} if the records are to be sealed, its durability and lock timeout.
+     * The factory opens the log in {@link #build()} and closes it with itself.
+     */
+    public Builder auditLog(AuditLog log) {
+      this.auditLog = Objects.requireNonNull(log, "log == null");
       return this;
     }
 
@@ -330,7 +343,7 @@ public final class AwsSessionFactory implements AutoCloseable {
             + "approvalChannel(ApprovalChannels.load(\"console\", Map.of()))");
       }
       if (auditSink == null && auditLog == null) {
-        throw new IllegalStateException("an audit trail is required: auditLog(Path) or auditSink(AuditSink)");
+        throw new IllegalStateException("an audit trail is required: auditLog(Path), auditLog(AuditLog) or auditSink(AuditSink)");
       }
       if (auditSink != null && auditLog != null) {
         throw new IllegalStateException("auditSink and auditLog were both set; choose one");
@@ -350,6 +363,9 @@ public final class AwsSessionFactory implements AutoCloseable {
       if (resolved == null) {
         throw new IllegalStateException("region is required: set defaults.region in the catalog or call region(...)");
       }
+      // The log first: a log that cannot be continued (another key, a damaged last record) fails build()
+      // before anything else is created.
+      AuditSink ownedSink = auditLog != null ? new JsonLinesAuditSink(auditLog) : null;
       StsClient owned = null;
       StsClient sts = stsClient;
       if (sts == null) {
@@ -366,10 +382,16 @@ public final class AwsSessionFactory implements AutoCloseable {
         if (stsEndpoint != null) {
           sb.endpointOverride(stsEndpoint);
         }
-        owned = sb.build();
+        try {
+          owned = sb.build();
+        } catch (RuntimeException e) {
+          if (ownedSink != null) {
+            ownedSink.close();
+          }
+          throw e;
+        }
         sts = owned;
       }
-      AuditSink ownedSink = auditLog != null ? new JsonLinesAuditSink(auditLog) : null;
       AuditSink sink = ownedSink != null ? ownedSink : auditSink;
       return new AwsSessionFactory(this, catalog, resolved, sts, owned, sink, ownedSink);
     }

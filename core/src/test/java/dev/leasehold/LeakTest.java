@@ -16,6 +16,9 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.leasehold.approval.Decision;
 import dev.leasehold.approval.MfaCode;
 import dev.leasehold.testing.FakeApprover;
+import dev.leasehold.audit.AuditKey;
+import dev.leasehold.audit.AuditLog;
+import dev.leasehold.audit.AuditVerifier;
 import dev.leasehold.audit.JsonLinesAuditSink;
 import dev.leasehold.internal.CredentialGuard;
 import dev.leasehold.support.Leasehold;
@@ -162,6 +165,55 @@ class LeakTest {
       return null;
     } catch (Throwable t) {
       return t;
+    }
+  }
+
+  @Test
+  void theAuditKeyReachesNoLogMessageToStringOrRecord() throws Exception {
+    byte[] keyBytes = "leasehold-leak-test-audit-key-0123456789".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    List<String> keySpellings = List.of(new String(keyBytes, java.nio.charset.StandardCharsets.US_ASCII),
+        java.util.Base64.getEncoder().encodeToString(keyBytes), java.util.HexFormat.of().formatHex(keyBytes));
+    Path keyFile = dir.resolve("audit.key");
+    Files.writeString(keyFile, keySpellings.get(1) + "\n");
+    Files.setPosixFilePermissions(keyFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    AuditKey key = AuditKey.fromFile(keyFile);
+    new StsStub(sts).succeeds(900);
+    s3.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)));
+    Path auditFile = dir.resolve("keyed.jsonl");
+    AuditLog settings = AuditLog.builder(auditFile).key(key).build();
+    List<String> seen = new ArrayList<>();
+    List<Throwable> thrown = new ArrayList<>();
+
+    try (AwsSessionFactory leasehold = Leasehold.factory(new StsStub(sts).endpoint(), FakeApprover.approving(CODE))
+             .auditLog(settings).build();
+         AgentSession session = leasehold.open(AccessRequest.of("s3-deploy", REASON, "s3:GetObject"))) {
+      session.client(S3Client.builder().endpointOverride(URI.create("http://localhost:" + s3.getPort())).forcePathStyle(true))
+          .getObject(b -> b.bucket("hermes-dev-deploy").key("a"));
+      seen.add(leasehold.toString());
+      seen.add(session.toString());
+    }
+    seen.add(key.toString());
+    seen.add(settings.toString());
+    thrown.add(catching(() -> new JsonLinesAuditSink(auditFile)));
+    thrown.add(catching(() -> new JsonLinesAuditSink(AuditLog.builder(auditFile).key(AuditKey.of(new byte[32])).build())));
+    Files.setPosixFilePermissions(keyFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    thrown.add(catching(() -> AuditKey.fromFile(keyFile)));
+    seen.add(AuditVerifier.verify(auditFile, AuditKey.of(new byte[32])).problem());
+
+    for (Throwable t : thrown) {
+      assertThat(t).as("every scripted failure happened").isNotNull();
+      for (Throwable c = t; c != null; c = c.getCause()) {
+        seen.add(String.valueOf(c.getMessage()));
+        seen.add(c.toString());
+      }
+    }
+    logs.list.forEach(event -> seen.add(event.getFormattedMessage()));
+    seen.add(Files.readString(auditFile));
+
+    assertThat(AuditVerifier.verify(auditFile, key).intact()).isTrue();
+    assertThat(logs.list).as("the run logged at fine levels, so the search means something").hasSizeGreaterThan(20);
+    for (String spelling : keySpellings) {
+      assertThat(seen).as("no output contains the audit key").noneMatch(s -> s != null && s.contains(spelling));
     }
   }
 
