@@ -183,7 +183,7 @@ public final class AwsSessionFactory implements AutoCloseable {
     /**
      * The agent's base identity, allowed only to call {@code sts:AssumeRole} on the catalog's roles
      * (required unless {@link #stsClient} is given). Environment, system-property and default chains are
-     * refused.
+     * refused, also inside an {@code AwsCredentialsProviderChain}.
      *
      * @throws UnsafeCredentialsException for a provider that reads the environment
      */
@@ -215,9 +215,14 @@ public final class AwsSessionFactory implements AutoCloseable {
     /**
      * Uses this STS client instead of building one (tests, custom HTTP stacks). Turn its SDK retries off:
      * Leasehold retries, and a retried AssumeRole reuses a one-time MFA code. The factory does not close it.
+     *
+     * @throws UnsafeCredentialsException when the client resolves its credentials through the environment,
+     *     system properties or the default chain (also when it was built without {@code credentialsProvider})
      */
     public Builder stsClient(StsClient client) {
-      this.stsClient = Objects.requireNonNull(client, "client == null");
+      Objects.requireNonNull(client, "client == null");
+      CredentialGuard.checkStsClient(client);
+      this.stsClient = client;
       return this;
     }
 
