@@ -28,17 +28,29 @@ public final class CredentialGuard {
   public static final List<String> PROPERTIES = List.of("aws.accessKeyId", "aws.secretAccessKey", "aws.secretKey", "aws.sessionToken");
 
   /**
-   * Loggers where the AWS SDK or its HTTP clients print request headers at DEBUG, including the session
-   * token ({@code x-amz-security-token}) of every signed request. Leasehold warns when any is at DEBUG.
+   * Loggers that print secrets at DEBUG or TRACE: the AWS SDK's SigV4 signers and Apache HTTP clients' wire and
+   * header logs print the session token ({@code x-amz-security-token}) of every signed request; the SDK's
+   * interceptor chain prints a request before and after any interceptor that modifies it, which for
+   * {@code AssumeRole} includes the {@code TokenCode} (the SDK's {@code AssumeRoleRequest.toString()} does not
+   * redact it); the Java-WebSocket client under the Slack channel prints Socket Mode frames, which carry
+   * approvals and the MFA code typed into Slack. Leasehold warns when any is at DEBUG or finer, or refuses to
+   * build with {@code refuseLeakyLoggers()}.
+   *
+   * <p>Each name is checked as a logger of its own: a child logger set to a finer level than its listed parent
+   * is not seen.
    */
   public static final List<String> LEAKY_LOGGERS = List.of(
       "software.amazon.awssdk.http.auth.aws.internal.signer.DefaultV4RequestSigner",
       "software.amazon.awssdk.auth.signer.internal.AbstractAws4Signer",
       "software.amazon.awssdk.auth.signer.Aws4Signer",
+      "software.amazon.awssdk.core.interceptor.ExecutionInterceptorChain",
       "org.apache.hc.client5.http.wire",
       "org.apache.hc.client5.http.headers",
       "org.apache.http.wire",
-      "org.apache.http.headers");
+      "org.apache.http.headers",
+      "org.java_websocket",
+      "org.java_websocket.WebSocketImpl",
+      "org.java_websocket.drafts.Draft_6455");
 
   /**
    * Variables that tell the SDK's container and web-identity providers where a platform identity is (ECS/EKS
@@ -54,23 +66,44 @@ public final class CredentialGuard {
 
   private CredentialGuard() {}
 
-  /**
-   * Warns about each logger in {@link #LEAKY_LOGGERS} that is at DEBUG or finer.
-   *
-   * @return the names of those loggers
-   */
-  public static List<String> warnAboutLeakyLoggers() {
+  /** The loggers of {@link #LEAKY_LOGGERS} that are at DEBUG or finer now, through SLF4J. */
+  public static List<String> leakyLoggers() {
     List<String> leaky = new ArrayList<>();
     for (String name : LEAKY_LOGGERS) {
       if (LoggerFactory.getLogger(name).isDebugEnabled()) {
         leaky.add(name);
       }
     }
+    return leaky;
+  }
+
+  /**
+   * Warns about each logger in {@link #LEAKY_LOGGERS} that is at DEBUG or finer.
+   *
+   * @return the names of those loggers
+   */
+  public static List<String> warnAboutLeakyLoggers() {
+    List<String> leaky = leakyLoggers();
     if (!leaky.isEmpty()) {
-      LOG.warn("These loggers are at DEBUG, where the AWS SDK and its HTTP client print the session token of every "
-          + "signed request: {}. Set them to INFO or higher while agents hold leases.", leaky);
+      LOG.warn("These loggers are at DEBUG or finer, where the AWS SDK, its HTTP clients or the Slack WebSocket "
+          + "client print the session token of every signed request, the MFA code of an AssumeRole request or "
+          + "Slack frames: {}. Set them to INFO or higher while agents hold leases.", leaky);
     }
     return leaky;
+  }
+
+  /**
+   * Fails when any logger in {@link #LEAKY_LOGGERS} is at DEBUG or finer.
+   *
+   * @throws UnsafeCredentialsException naming each such logger
+   */
+  public static void refuseLeakyLoggers() {
+    List<String> leaky = leakyLoggers();
+    if (!leaky.isEmpty()) {
+      throw new UnsafeCredentialsException("These loggers are at DEBUG or finer, where they print session tokens, "
+          + "MFA codes or Slack frames: " + String.join(", ", leaky) + ". Set them to INFO or higher in your "
+          + "logging configuration, or build without refuseLeakyLoggers() to be only warned.");
+    }
   }
 
   /**
