@@ -171,6 +171,7 @@ public final class AwsSessionFactory implements AutoCloseable {
     private Map<String, String> environment;
     private Properties systemProperties;
     private boolean warnOnlyOnCredentialVariables;
+    private boolean refuseLeakyLoggers;
 
     private Builder() {}
 
@@ -321,10 +322,22 @@ public final class AwsSessionFactory implements AutoCloseable {
     }
 
     /**
+     * Makes {@link #build()} fail while a logger that prints secrets at DEBUG (the SDK's request signers, the
+     * SDK's interceptor chain, Apache HTTP wire and header logs, the Slack WebSocket client's frames) is at
+     * DEBUG or finer; without this, {@code build()} only warns. Levels are read through SLF4J when the
+     * factory is built; a level lowered later is not seen.
+     */
+    public Builder refuseLeakyLoggers() {
+      this.refuseLeakyLoggers = true;
+      return this;
+    }
+
+    /**
      * Builds the factory.
      *
      * @throws IllegalStateException when a required setting is missing or settings conflict
-     * @throws UnsafeCredentialsException when AWS credential variables are present (unless downgraded)
+     * @throws UnsafeCredentialsException when AWS credential variables are present (unless downgraded), or
+     *     with {@link #refuseLeakyLoggers()} when a logger that prints secrets is at DEBUG or finer
      */
     public AwsSessionFactory build() {
       if (catalog == null) {
@@ -349,7 +362,11 @@ public final class AwsSessionFactory implements AutoCloseable {
       }
       CredentialGuard.checkEnvironment(environment != null ? environment : System.getenv(),
           systemProperties != null ? systemProperties : System.getProperties(), warnOnlyOnCredentialVariables);
-      CredentialGuard.warnAboutLeakyLoggers();
+      if (refuseLeakyLoggers) {
+        CredentialGuard.refuseLeakyLoggers();
+      } else {
+        CredentialGuard.warnAboutLeakyLoggers();
+      }
       Region resolved = region != null ? region
           : catalog.defaultRegion() != null ? Region.of(catalog.defaultRegion()) : null;
       if (resolved == null) {
