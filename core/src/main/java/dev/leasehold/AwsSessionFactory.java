@@ -172,6 +172,7 @@ public final class AwsSessionFactory implements AutoCloseable {
     private Map<String, String> environment;
     private Properties systemProperties;
     private boolean warnOnlyOnCredentialVariables;
+    private boolean refuseLeakyLoggers;
 
     private Builder() {}
 
@@ -184,7 +185,7 @@ public final class AwsSessionFactory implements AutoCloseable {
     /**
      * The agent's base identity, allowed only to call {@code sts:AssumeRole} on the catalog's roles
      * (required unless {@link #stsClient} is given). Environment, system-property and default chains are
-     * refused.
+     * refused, also inside an {@code AwsCredentialsProviderChain}.
      *
      * @throws UnsafeCredentialsException for a provider that reads the environment
      */
@@ -216,9 +217,14 @@ public final class AwsSessionFactory implements AutoCloseable {
     /**
      * Uses this STS client instead of building one (tests, custom HTTP stacks). Turn its SDK retries off:
      * Leasehold retries, and a retried AssumeRole reuses a one-time MFA code. The factory does not close it.
+     *
+     * @throws UnsafeCredentialsException when the client resolves its credentials through the environment,
+     *     system properties or the default chain (also when it was built without {@code credentialsProvider})
      */
     public Builder stsClient(StsClient client) {
-      this.stsClient = Objects.requireNonNull(client, "client == null");
+      Objects.requireNonNull(client, "client == null");
+      CredentialGuard.checkStsClient(client);
+      this.stsClient = client;
       return this;
     }
 
@@ -329,10 +335,22 @@ public final class AwsSessionFactory implements AutoCloseable {
     }
 
     /**
+     * Makes {@link #build()} fail while a logger that prints secrets at DEBUG (the SDK's request signers, the
+     * SDK's interceptor chain, Apache HTTP wire and header logs, the Slack WebSocket client's frames) is at
+     * DEBUG or finer; without this, {@code build()} only warns. Levels are read through SLF4J when the
+     * factory is built; a level lowered later is not seen.
+     */
+    public Builder refuseLeakyLoggers() {
+      this.refuseLeakyLoggers = true;
+      return this;
+    }
+
+    /**
      * Builds the factory.
      *
      * @throws IllegalStateException when a required setting is missing or settings conflict
-     * @throws UnsafeCredentialsException when AWS credential variables are present (unless downgraded)
+     * @throws UnsafeCredentialsException when AWS credential variables are present (unless downgraded), or
+     *     with {@link #refuseLeakyLoggers()} when a logger that prints secrets is at DEBUG or finer
      */
     public AwsSessionFactory build() {
       if (catalog == null) {
@@ -357,7 +375,11 @@ public final class AwsSessionFactory implements AutoCloseable {
       }
       CredentialGuard.checkEnvironment(environment != null ? environment : System.getenv(),
           systemProperties != null ? systemProperties : System.getProperties(), warnOnlyOnCredentialVariables);
-      CredentialGuard.warnAboutLeakyLoggers();
+      if (refuseLeakyLoggers) {
+        CredentialGuard.refuseLeakyLoggers();
+      } else {
+        CredentialGuard.warnAboutLeakyLoggers();
+      }
       Region resolved = region != null ? region
           : catalog.defaultRegion() != null ? Region.of(catalog.defaultRegion()) : null;
       if (resolved == null) {

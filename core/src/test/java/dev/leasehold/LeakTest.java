@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -35,7 +36,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -85,6 +97,7 @@ class LeakTest {
     for (String name : CredentialGuard.LEAKY_LOGGERS) {
       context().getLogger(name).setLevel(null);
     }
+    context().getLogger("org.java_websocket").setLevel(null);
   }
 
   @Test
@@ -96,6 +109,72 @@ class LeakTest {
         assertThat(e.getLevel()).isEqualTo(Level.WARN);
         assertThat(e.getFormattedMessage()).contains(CredentialGuard.LEAKY_LOGGERS.get(0), "session token");
       });
+    }
+  }
+
+  @Test
+  void theSlackWebSocketLoggerIsOneOfTheCheckedLoggers() {
+    assertThat(CredentialGuard.LEAKY_LOGGERS).contains("org.java_websocket");
+  }
+
+  @Test
+  void refuseLeakyLoggersRefusesToBuildNamingTheLoggerThatIsAtDebug() {
+    context().getLogger("org.java_websocket").setLevel(Level.DEBUG);
+    assertThatThrownBy(() -> Leasehold.factory(new StsStub(sts).endpoint(), FakeApprover.approving(CODE),
+        new dev.leasehold.audit.InMemoryAuditSink()).refuseLeakyLoggers().build())
+        .isInstanceOf(UnsafeCredentialsException.class)
+        .hasMessageContaining("org.java_websocket")
+        .hasMessageNotContaining(CredentialGuard.LEAKY_LOGGERS.get(0));
+
+    context().getLogger("org.java_websocket").setLevel(Level.TRACE);
+    context().getLogger(CredentialGuard.LEAKY_LOGGERS.get(0)).setLevel(Level.DEBUG);
+    assertThatThrownBy(() -> Leasehold.factory(new StsStub(sts).endpoint(), FakeApprover.approving(CODE),
+        new dev.leasehold.audit.InMemoryAuditSink()).refuseLeakyLoggers().build())
+        .isInstanceOf(UnsafeCredentialsException.class)
+        .hasMessageContaining("org.java_websocket").hasMessageContaining(CredentialGuard.LEAKY_LOGGERS.get(0));
+  }
+
+  @Test
+  void refuseLeakyLoggersBuildsWhileEveryCheckedLoggerIsAtInfo() {
+    try (AwsSessionFactory leasehold = Leasehold.factory(new StsStub(sts).endpoint(), FakeApprover.approving(CODE),
+        new dev.leasehold.audit.InMemoryAuditSink()).refuseLeakyLoggers().build()) {
+      assertThat(leasehold).isNotNull();
+    }
+  }
+
+  /**
+   * An interceptor that modifies the request (as tracing and header-adding interceptors do) makes the SDK
+   * print the old and the new request, {@code TokenCode} included, at TRACE. Only the documented loggers are
+   * held at INFO here; everything else runs at TRACE.
+   */
+  @Test
+  void anAssumeRoleThroughAnInjectedClientWithAModifyingInterceptorNeverLogsTheCode() {
+    StsStub stub = new StsStub(sts).succeeds(900);
+    ExecutionInterceptor tracing = new ExecutionInterceptor() {
+      @Override
+      public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
+        return context.request() instanceof AssumeRoleRequest r
+            ? r.toBuilder().overrideConfiguration(c -> c.putHeader("x-trace-id", "t-1")).build()
+            : context.request();
+      }
+    };
+    try (StsClient client = StsClient.builder().region(Region.US_EAST_1).endpointOverride(stub.endpoint())
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(Leasehold.BASE_KEY_ID, Leasehold.BASE_SECRET)))
+        .httpClient(UrlConnectionHttpClient.create())
+        .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()).addExecutionInterceptor(tracing))
+        .build();
+         AwsSessionFactory leasehold = AwsSessionFactory.builder().catalog(dev.leasehold.support.TestCatalogs.reference())
+             .approvalChannel(FakeApprover.approving(CODE)).auditSink(new dev.leasehold.audit.InMemoryAuditSink())
+             .stsClient(client).environment(Map.of()).systemProperties(new java.util.Properties()).build();
+         AgentSession session = leasehold.open(AccessRequest.of("s3-deploy", REASON, "s3:PutObject"))) {
+      assertThat(session.intent()).containsExactly("s3:PutObject");
+    }
+    assertThat(stub.form(0)).containsEntry("TokenCode", CODE);
+    assertThat(sts.getAllServeEvents()).anySatisfy(e -> assertThat(e.getRequest().getHeader("x-trace-id")).isEqualTo("t-1"));
+    assertThat(logs.list).as("the SDK logged at TRACE, so the search means something")
+        .anySatisfy(e -> assertThat(e.getLevel()).isEqualTo(Level.TRACE));
+    for (ILoggingEvent event : logs.list) {
+      assertThat(event.getFormattedMessage()).as("logger %s", event.getLoggerName()).doesNotContain(CODE);
     }
   }
 

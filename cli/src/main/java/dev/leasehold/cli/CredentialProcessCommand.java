@@ -8,6 +8,7 @@ import dev.leasehold.AwsSessionFactory;
 import dev.leasehold.approval.ApprovalChannel;
 import dev.leasehold.approval.ApprovalChannelException;
 import dev.leasehold.catalog.RoleCatalog;
+import dev.leasehold.iam.AwsSharedFiles;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -169,7 +170,7 @@ final class CredentialProcessCommand implements Callable<Integer> {
   }
 
   private Path defaultAuditLog() {
-    Path dir = cli.home.resolve(".leasehold");
+    Path dir = AwsSharedFiles.leaseholdFolder(cli.home);
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {

@@ -11,6 +11,7 @@ import dev.leasehold.policy.PolicyDocument;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** catalog validate, policy render and lint: exit codes and what each prints where. */
@@ -37,6 +38,31 @@ class CatalogAndPolicyCommandsTest {
     assertThat(r.out()).isEmpty();
     assertThat(r.err().lines().toList()).hasSizeGreaterThanOrEqualTo(5)
         .allSatisfy(line -> assertThat(line).matches("\\Q" + BAD + "\\E:\\d+:\\d+: .+"));
+  }
+
+  @Test
+  void aRoleWithoutMfaThatTrustsTheAgentIsAnErrorForValidateLintAndVerify() {
+    String file = resource("mfa-none-agent.yaml");
+    String expected = file + ":14:10: role 'metrics-read' has mfa: none but its trust policy names the agent's own identity";
+    for (String[] args : List.of(new String[] {"catalog", "validate", file}, new String[] {"lint", file},
+        new String[] {"verify", "--catalog", file, "--profile", "admin", "--iam-endpoint-url", "http://127.0.0.1:9"})) {
+      Result r = cli().run(args);
+
+      assertThat(r.exit()).as(String.join(" ", args) + ": " + r.all()).isEqualTo(1);
+      assertThat(r.err()).as(args[0]).contains(expected).contains("trustPrincipal: broker");
+    }
+  }
+
+  @Test
+  void aRoleWithoutMfaThatTrustsTheBrokerIsValidAndItsTrustPolicyNamesTheBroker() {
+    String file = resource("mfa-none-broker.yaml");
+    Result validate = cli().run("catalog", "validate", file);
+    assertThat(validate.exit()).as(validate.all()).isZero();
+
+    Result trust = cli().run("policy", "render", file, "--kind", "trust", "--role", "metrics-read");
+    assertThat(trust.exit()).as(trust.all()).isZero();
+    assertThat(trust.out()).contains("arn:aws:iam::123456789012:role/leasehold-broker")
+        .doesNotContain("user/agents/hermes-dev-agent");
   }
 
   @Test

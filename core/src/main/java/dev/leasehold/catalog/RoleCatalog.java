@@ -1,6 +1,7 @@
 package dev.leasehold.catalog;
 
 import dev.leasehold.catalog.internal.CatalogReader;
+import dev.leasehold.catalog.internal.TrustRule;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -14,7 +15,8 @@ import java.util.Optional;
  * The catalog of roles an agent may ask for, with the agent's identity and defaults.
  *
  * <p>The rules: role keys are unique; every lease lasts between {@link #MIN_DURATION 15 minutes} and
- * {@link #MAX_DURATION one hour}, and no role asks for more than the catalog default ceiling. An agent can
+ * {@link #MAX_DURATION one hour}, and no role asks for more than the catalog default ceiling; a role with
+ * {@code mfa: none} trusts the broker's identity, never the agent's ({@link TrustPrincipal}). An agent can
  * never reach a role that is not in its catalog.
  *
  * <p>Load one from a file with {@link #load(Path)} (YAML or JSON, the same shape; the format follows the
@@ -29,8 +31,10 @@ import java.util.Optional;
  * @param defaultDuration the lease length for roles that set none
  * @param defaultRegion the default AWS region, or null
  * @param roles the roles by key, in catalog order
+ * @param broker the broker's identity, which roles with {@code trustPrincipal: broker} trust, or null
  */
-public record RoleCatalog(AgentIdentity agent, Duration defaultDuration, String defaultRegion, Map<String, RoleSpec> roles) {
+public record RoleCatalog(AgentIdentity agent, Duration defaultDuration, String defaultRegion, Map<String, RoleSpec> roles,
+    BrokerIdentity broker) {
 
   /** The shortest lease STS grants: 15 minutes. */
   public static final Duration MIN_DURATION = Duration.ofMinutes(15);
@@ -51,6 +55,10 @@ public record RoleCatalog(AgentIdentity agent, Duration defaultDuration, String 
       if (!role.key().equals(e.getKey())) {
         throw new IllegalArgumentException("role stored under '" + e.getKey() + "' has key '" + role.key() + "'");
       }
+      String trust = TrustRule.problem(role, broker);
+      if (trust != null) {
+        throw new IllegalArgumentException(trust);
+      }
       if (role.duration() != null) {
         checkDuration("roles." + role.key() + ".duration", role.duration());
         if (role.duration().compareTo(defaultDuration) > 0) {
@@ -61,6 +69,11 @@ public record RoleCatalog(AgentIdentity agent, Duration defaultDuration, String 
       copy.put(e.getKey(), role);
     }
     roles = Collections.unmodifiableMap(copy);
+  }
+
+  /** A catalog without a broker identity. */
+  public RoleCatalog(AgentIdentity agent, Duration defaultDuration, String defaultRegion, Map<String, RoleSpec> roles) {
+    this(agent, defaultDuration, defaultRegion, roles, null);
   }
 
   private static void checkDuration(String where, Duration d) {
@@ -156,6 +169,7 @@ public record RoleCatalog(AgentIdentity agent, Duration defaultDuration, String 
     private Duration defaultDuration = DEFAULT_DURATION;
     private String defaultRegion;
     private final Map<String, RoleSpec> roles = new LinkedHashMap<>();
+    private BrokerIdentity broker;
 
     private Builder(AgentIdentity agent) {
       this.agent = agent;
@@ -165,6 +179,8 @@ public record RoleCatalog(AgentIdentity agent, Duration defaultDuration, String 
     public Builder defaultDuration(Duration duration) { this.defaultDuration = duration; return this; }
     /** Sets the default region. */
     public Builder defaultRegion(String region) { this.defaultRegion = region; return this; }
+    /** Sets the broker's identity, which roles with {@code trustPrincipal: broker} trust. */
+    public Builder broker(BrokerIdentity broker) { this.broker = broker; return this; }
 
     /**
      * Adds a role.
@@ -178,9 +194,14 @@ public record RoleCatalog(AgentIdentity agent, Duration defaultDuration, String 
       return this;
     }
 
-    /** Builds the catalog. */
+    /**
+     * Builds the catalog.
+     *
+     * @throws IllegalArgumentException when a setting breaks a catalog rule, such as a role with
+     *     {@code mfa: none} that trusts the agent
+     */
     public RoleCatalog build() {
-      return new RoleCatalog(agent, defaultDuration, defaultRegion, roles);
+      return new RoleCatalog(agent, defaultDuration, defaultRegion, roles, broker);
     }
   }
 }

@@ -36,6 +36,8 @@ import java.util.Optional;
  * @param permissions the statements of the role's permission policy
  * @param managedPolicies ARNs of managed policies the role also has attached (for the linter; they are not
  *     evaluated locally, so an intent must still be allowed by {@code permissions})
+ * @param trustPrincipal whose identity the trust policy names: the agent's (the default) or the broker's; a
+ *     role with {@code mfa: none} must trust the broker (see {@link TrustPrincipal})
  */
 public record RoleSpec(
     String key,
@@ -47,7 +49,8 @@ public record RoleSpec(
     Instant notAfter,
     Duration duration,
     List<Statement> permissions,
-    List<String> managedPolicies) {
+    List<String> managedPolicies,
+    TrustPrincipal trustPrincipal) {
 
   /** Validates the fields and copies the statements. */
   public RoleSpec {
@@ -58,9 +61,17 @@ public record RoleSpec(
     mfa = mfa == null ? MfaRequirement.REQUIRED : mfa;
     permissions = List.copyOf(Objects.requireNonNull(permissions, "permissions == null"));
     managedPolicies = managedPolicies == null ? List.of() : List.copyOf(managedPolicies);
+    trustPrincipal = trustPrincipal == null ? TrustPrincipal.AGENT : trustPrincipal;
     if (!key.matches("[a-z0-9][a-z0-9-]{0,63}")) {
       throw new IllegalArgumentException("role key '" + key + "' must be lower-case letters, digits and dashes (1-64)");
     }
+  }
+
+  /** A role that trusts the agent's identity. */
+  public RoleSpec(String key, String arn, String description, String environment, MfaRequirement mfa,
+      String externalId, Instant notAfter, Duration duration, List<Statement> permissions, List<String> managedPolicies) {
+    this(key, arn, description, environment, mfa, externalId, notAfter, duration, permissions, managedPolicies,
+        TrustPrincipal.AGENT);
   }
 
   /** A role without managed policies. */
@@ -135,7 +146,7 @@ public record RoleSpec(
   public Builder toBuilder() {
     return new Builder(key, arn).description(description).environment(environment).mfa(mfa)
         .externalId(externalId).notAfter(notAfter).duration(duration).permissions(permissions)
-        .managedPolicies(managedPolicies);
+        .managedPolicies(managedPolicies).trustPrincipal(trustPrincipal);
   }
 
   /** Builds {@link RoleSpec}s. Not thread-safe. */
@@ -150,6 +161,7 @@ public record RoleSpec(
     private Duration duration;
     private List<Statement> permissions = new ArrayList<>();
     private List<String> managedPolicies = new ArrayList<>();
+    private TrustPrincipal trustPrincipal = TrustPrincipal.AGENT;
 
     private Builder(String key, String arn) {
       this.key = key;
@@ -178,10 +190,13 @@ public record RoleSpec(
     /** Replaces the ARNs of attached managed policies. */
     public Builder managedPolicies(List<String> policyArns) { this.managedPolicies = new ArrayList<>(policyArns); return this; }
 
+    /** Sets whose identity the trust policy names; default {@link TrustPrincipal#AGENT}. */
+    public Builder trustPrincipal(TrustPrincipal principal) { this.trustPrincipal = principal; return this; }
+
     /** Builds the role. */
     public RoleSpec build() {
       return new RoleSpec(key, arn, description, environment, mfa, externalId, notAfter, duration, permissions,
-          managedPolicies);
+          managedPolicies, trustPrincipal);
     }
   }
 }

@@ -299,6 +299,7 @@ public final class SessionService implements AutoCloseable {
     }
     List<String> actions = request.actions();
     List<String> resources = request.resources();
+    AgentText.requireInertIntent(actions, resources);
     for (String action : actions) {
       if (Glob.hasWildcard(action)) {
         throw new InvalidRequestException("Intent action '" + action + "' has a wildcard; declare the exact actions the "

@@ -198,7 +198,8 @@ public final class PolicyLinter {
     if (mfaRequired && assumeWithoutMfa) {
       out.add(new LintFinding(TRUST_WITHOUT_MFA, Severity.ERROR, role, "The trust policy allows sts:AssumeRole "
           + "without MFA, so a leaked agent key assumes the role with no human. Add \"Condition\": {\"Bool\": "
-          + "{\"aws:MultiFactorAuthPresent\": \"true\"}} (or set mfa: none for a platform identity)."));
+          + "{\"aws:MultiFactorAuthPresent\": \"true\"}}. A role without MFA must trust the broker's identity "
+          + "(mfa: none with trustPrincipal: broker), never the agent's."));
     }
   }
 

@@ -73,6 +73,34 @@ class AccountVerifierTest {
     assertThat(account.requests("GetUser").get(0)).containsEntry("UserName", "hermes-dev-agent");
   }
 
+  @Test
+  void aRoleWithoutMfaMustBeAssumableByTheBrokerAndNotByTheAgent() {
+    RoleCatalog catalog = dev.leasehold.support.TestCatalogs.reference();
+    String broker = catalog.broker().arn();
+    IamAccount brokered = IamAccount.wellConfigured(server, catalog);
+    brokered.install();
+
+    List<Check> checks = AccountVerifier.builder().catalog(catalog).iamClient(iam).build().verify();
+    assertThat(checks).filteredOn(c -> c.name().equals("role platform-read trust policy")).singleElement()
+        .satisfies(c -> {
+          assertThat(c.passed()).as(c.toString()).isTrue();
+          assertThat(c.toString()).contains("only " + broker + " may assume it (mfa: none; the broker's identity)");
+        });
+
+    // the same role, deployed with the agent user as its principal: the agent could assume it without a human
+    var agentTrusting = catalog.role("platform-read").orElseThrow().toBuilder()
+        .trustPrincipal(dev.leasehold.catalog.TrustPrincipal.AGENT).build();
+    brokered.role("platform-read").trust = dev.leasehold.policy.PolicyRenderer.trustPolicy(catalog, agentTrusting).toJson();
+    brokered.install();
+    List<Check> again = AccountVerifier.builder().catalog(catalog).iamClient(iam).build().verify();
+    assertThat(again).filteredOn(c -> c.name().equals("role platform-read trust policy")).singleElement()
+        .satisfies(c -> {
+          assertThat(c.passed()).isFalse();
+          assertThat(c.toString()).contains("the broker " + broker + " cannot assume it",
+              "principals other than the broker may assume it (for example " + catalog.agent().userArn() + ")");
+        });
+  }
+
   static Stream<Arguments> misconfigurations() {
     return Stream.of(
         Arguments.of("trust without MFA condition", "role s3-deploy trust policy", "does not require MFA",
