@@ -232,6 +232,12 @@ class IamDocumentedRulesTest {
             doc(ALLOW_ALL, "{\"Effect\":\"Deny\",\"NotAction\":\"ec2:Describe*\",\"Resource\":"
                 + "\"arn:aws:ec2?us-east-1:123456789012:instance/*\"}"),
             req("ec2:TerminateInstances", INSTANCE), ALLOW),
+        row("RES: the resource part of an ARN is case-sensitive (\"the IAM user name is case sensitive\")",
+            doc(stmt("Allow", "iam:*", "Resource", "arn:aws:iam::123456789012:user/Bob")),
+            req("iam:GetUser", "arn:aws:iam::123456789012:user/bob"), IMPLICIT_DENY),
+        row("RES: the case of the service is not documented: a Deny that differs only there is UNKNOWN, not skipped",
+            doc(ALLOW_ALL, stmt("Deny", "s3:*", "Resource", "arn:aws:S3:::secret/*")),
+            req("s3:GetObject", "arn:aws:s3:::secret/a"), UNKNOWN),
         row("OPS, ARN operators: each of the six colon-delimited components is checked separately",
             doc(cond("Allow", "ArnLike", "\"aws:SourceArn\":\"arn:aws:sns?us-east-1:*:topic\"")),
             req("s3:PutObject", BUCKET + "/a").context("aws:SourceArn", "arn:aws:sns:us-east-1:123456789012:topic"),

@@ -20,7 +20,9 @@ import java.util.BitSet;
  * {@link #matches} answers {@link Tri#TRUE} or {@link Tri#FALSE} when both readings agree and
  * {@link Tri#UNKNOWN} when they do not (for example {@code arn:aws:s3:::b/*}{@code /x} against an object key
  * with a colon in the middle), so that neither an allow nor a deny is decided on a reading IAM may not share.
- * A pattern that is only {@code *} characters matches everything, ARN or not.
+ * A pattern that is only {@code *} characters matches everything, ARN or not. The resource part is matched
+ * case-sensitively (as AWS documents); a text that differs from the pattern only in the case of the partition,
+ * service, region or account is UNKNOWN, since AWS does not document how those compare.
  */
 public final class ArnPattern {
   private final String pattern;
@@ -67,11 +69,24 @@ public final class ArnPattern {
       return Tri.TRUE;
     }
     if (plain && (!arn || colons >= 5)) {
-      return Tri.of(pattern.equals(text));
+      if (pattern.equals(text)) {
+        return Tri.TRUE;
+      }
+      if (!arn || !pattern.equalsIgnoreCase(text)) {
+        return Tri.FALSE;
+      }
     }
     boolean segments = bySegments(text);
-    boolean parts = bySixParts(text);
-    return segments == parts ? Tri.of(segments) : Tri.UNKNOWN;
+    boolean parts = bySixParts(text, false);
+    if (segments != parts) {
+      return Tri.UNKNOWN;
+    }
+    if (!parts && arn && bySixParts(text, true)) {
+      // differs only in the case of partition, service, region or account: AWS writes these in lower case
+      // and does not say whether it compares them case-sensitively
+      return Tri.UNKNOWN;
+    }
+    return Tri.of(parts);
   }
 
   /**
@@ -113,7 +128,7 @@ public final class ArnPattern {
    * part (after the fifth colon) as a whole with wildcards over any character; missing trailing parts of a
    * short pattern are {@code *}. A pattern that is not an ARN is matched as a whole.
    */
-  boolean bySixParts(String text) {
+  boolean bySixParts(String text, boolean headIgnoringCase) {
     if (!arn) {
       return Glob.match(pattern, literal, 0, pattern.length(), text, 0, text.length(), false);
     }
@@ -127,12 +142,12 @@ public final class ArnPattern {
       int pc = pattern.indexOf(':', p);
       if (pc < 0) {
         // a short pattern: this is its last part; the parts after it are '*'
-        if (!Glob.match(pattern, literal, p, pattern.length(), text, t, tc, false)) {
+        if (!Glob.match(pattern, literal, p, pattern.length(), text, t, tc, headIgnoringCase)) {
           return false;
         }
         return remainingColons(text, tc + 1) >= 4 - part;
       }
-      if (!Glob.match(pattern, literal, p, pc, text, t, tc, false)) {
+      if (!Glob.match(pattern, literal, p, pc, text, t, tc, headIgnoringCase)) {
         return false;
       }
       p = pc + 1;

@@ -122,7 +122,8 @@ public final class Glob {
   }
 
   private static boolean same(char patternChar, char textChar, boolean ignoreCase) {
-    return patternChar == textChar || (ignoreCase && patternChar == Character.toLowerCase(textChar));
+    return patternChar == textChar
+        || (ignoreCase && Character.toLowerCase(patternChar) == Character.toLowerCase(textChar));
   }
 
   @Override

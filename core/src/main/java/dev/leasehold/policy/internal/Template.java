@@ -52,7 +52,7 @@ public final class Template {
       if (open > at) {
         out.add(new Part(TEXT, raw.substring(at, open), null, null));
       }
-      int close = raw.indexOf('}', open + 2);
+      int close = closingBrace(raw, open + 2);
       if (close < 0) {
         bad = true;
         out.add(new Part(TEXT, raw.substring(open), null, null));
@@ -75,6 +75,24 @@ public final class Template {
     this.parts = out.toArray(Part[]::new);
     this.malformed = bad;
     this.variables = out.stream().anyMatch(p -> p.kind == VARIABLE);
+  }
+
+  /** The index of the brace that closes a variable, skipping a quoted default; -1 when there is none. */
+  private static int closingBrace(String raw, int from) {
+    boolean quoted = false;
+    for (int i = from; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c == '\'') {
+        if (quoted && i + 1 < raw.length() && raw.charAt(i + 1) == '\'') {
+          i++; // a doubled quote inside the default
+        } else {
+          quoted = !quoted;
+        }
+      } else if (c == '}' && !quoted) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Parses {@code raw}; never fails (see {@link #isMalformed()}). */
