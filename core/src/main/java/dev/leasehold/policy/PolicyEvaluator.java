@@ -33,8 +33,10 @@ import java.util.List;
  * not carry is taken to be absent.
  *
  * <p>Statements are compiled once when the evaluator is created (lower-cased action patterns, wildcard
- * matchers without regular expressions, parsed condition values), so {@link #evaluate} allocates nothing
- * but what parsing the request's own condition values needs. Immutable and thread-safe.
+ * matchers without regular expressions, parsed condition values), so {@link #evaluate} allocates little:
+ * what parsing the request's own condition values needs, the substituted text of patterns that hold policy
+ * variables, and one row pair for a resource pattern with a wildcard inside an ARN segment. Immutable and
+ * thread-safe.
  */
 public final class PolicyEvaluator {
   private final CompiledStatement[] statements;

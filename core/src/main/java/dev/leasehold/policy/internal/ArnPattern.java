@@ -31,6 +31,7 @@ public final class ArnPattern {
   private final boolean plain;
   private final boolean arn;
   private final int colons;
+  private final boolean onlyRunningStars;
 
   private ArnPattern(String pattern, BitSet literal) {
     Glob glob = Glob.of(pattern, literal, false);
@@ -46,6 +47,15 @@ public final class ArnPattern {
       }
     }
     this.colons = n;
+    boolean running = true;
+    for (int i = 0; i < pattern.length() && running; i++) {
+      if (Glob.isQuestion(pattern, this.literal, i)) {
+        running = false;
+      } else if (Glob.isStar(pattern, this.literal, i)) {
+        running = i + 1 == pattern.length() || pattern.charAt(i + 1) == ':';
+      }
+    }
+    this.onlyRunningStars = running;
   }
 
   /** A pattern whose every {@code *} and {@code ?} is a wildcard. */
@@ -95,6 +105,10 @@ public final class ArnPattern {
    * Dynamic programming over the text, two rows.
    */
   boolean bySegments(String text) {
+    if (onlyRunningStars) {
+      // every wildcard may cross colons: a plain glob, without allocation
+      return Glob.match(pattern, literal, 0, pattern.length(), text, 0, text.length(), false);
+    }
     int n = pattern.length();
     int m = text.length();
     boolean[] prev = new boolean[m + 1];
