@@ -8,6 +8,7 @@ import dev.leasehold.AccessRequest;
 import dev.leasehold.AgentSession;
 import dev.leasehold.ApprovalDeniedException;
 import dev.leasehold.ApprovalTimedOutException;
+import dev.leasehold.ApprovalUnavailableException;
 import dev.leasehold.AssumeRoleFailedException;
 import dev.leasehold.CallBudget;
 import dev.leasehold.InvalidRequestException;
@@ -150,12 +151,19 @@ public final class SessionService implements AutoCloseable {
         continue;
       }
       try {
-        LeasedSession session = issue(requestId, role, reason, duration, request, task, sessionPolicy);
+        LeasedSession session = issue(requestId, role, reason, duration, request, task, mine, sessionPolicy);
         mine.complete(new Flight(session, null));
         return session;
       } catch (RuntimeException e) {
         sessions.asMap().remove(task, mine);
         mine.complete(new Flight(null, e));
+        throw e;
+      } catch (Error e) {
+        // Joined callers must not wait out their deadline for a flight that will never land.
+        sessions.asMap().remove(task, mine);
+        mine.complete(new Flight(null, new ApprovalUnavailableException("The request for the same task on role '"
+            + role.key() + "' that this call joined failed unexpectedly (" + e.getClass().getName() + "); no lease "
+            + "was issued. Try again; if it repeats, check the agent process's log.", e)));
         throw e;
       }
     }
@@ -200,15 +208,17 @@ public final class SessionService implements AutoCloseable {
   }
 
   private LeasedSession issue(String id, RoleSpec role, String reason, Duration duration, AccessRequest request,
-      TaskKey task, Optional<String> sessionPolicy) {
+      TaskKey task, CompletableFuture<Flight> flight, Optional<String> sessionPolicy) {
     List<String> intent = request.actions();
     List<String> resources = request.resources();
-    Optional<Decision.Denied> recent = gate.recentDenial(task);
+    ApprovalGate.CooldownKey cooldown = new ApprovalGate.CooldownKey(catalog.agent().name(), role.key(),
+        task.actions(), task.resources());
+    Optional<Decision.Denied> recent = gate.recentDenial(cooldown);
     if (recent.isPresent()) {
       Decision.Denied d = recent.get();
       auditor.record(auditor.event(AuditEventType.DENIED, id, role, reason, intent, resources)
           .approver(d.approver()).outcome("cool-down").cause("denied earlier as request " + d.requestId()));
-      throw new ApprovalDeniedException("The same task on role '" + role.key() + "' was denied by " + d.approver()
+      throw new ApprovalDeniedException("The same intent on role '" + role.key() + "' was denied by " + d.approver()
           + noteSuffix(d.note()) + " and is in its cool-down; the human is not asked again. Do not retry: stop "
           + "and report the denial.", id, d.approver(), d.note());
     }
@@ -240,7 +250,7 @@ public final class SessionService implements AutoCloseable {
       Decision.Denied denied = (Decision.Denied) decision;
       auditor.record(auditor.event(AuditEventType.DENIED, id, role, reason, intent, resources)
           .approver(denied.approver()).outcome("denied").cause(denied.note().isEmpty() ? null : denied.note()));
-      gate.rememberDenial(task, denied);
+      gate.rememberDenial(cooldown, denied);
       throw new ApprovalDeniedException("Request " + id + " for role '" + role.key() + "' was denied by "
           + denied.approver() + noteSuffix(denied.note()) + ". Do not retry and do not ask for a wider role: stop "
           + "and report the denial.", id, denied.approver(), denied.note());
@@ -271,7 +281,9 @@ public final class SessionService implements AutoCloseable {
       throw e;
     }
     LeasedSession session = new LeasedSession(id, role, approved.approver(), intent, resources, lease, clock,
-        region, auditor, mapper, budget, s -> sessions.asMap().remove(task));
+        region, auditor, mapper, budget,
+        // Only this session's own entry: a renewed lease of the same task may already sit under the key.
+        s -> sessions.asMap().remove(task, flight));
     auditor.record(auditor.event(AuditEventType.ASSUMED, id, role, reason, intent, resources)
         .approver(approved.approver()).outcome("ok").cause("expires " + lease.expiration()));
     return session;
