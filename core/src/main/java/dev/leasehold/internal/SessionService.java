@@ -10,6 +10,7 @@ import dev.leasehold.ApprovalDeniedException;
 import dev.leasehold.ApprovalTimedOutException;
 import dev.leasehold.ApprovalUnavailableException;
 import dev.leasehold.AssumeRoleFailedException;
+import dev.leasehold.BaseCredentialsException;
 import dev.leasehold.CallBudget;
 import dev.leasehold.InvalidRequestException;
 import dev.leasehold.LeaseholdException;
@@ -36,6 +37,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.identity.spi.IdentityProvider;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -55,6 +58,7 @@ public final class SessionService implements AutoCloseable {
   private final Duration skew;
   private final Duration joinTimeout;
   private final AsyncCache<TaskKey, Flight> sessions;
+  private final IdentityProvider<? extends AwsCredentialsIdentity> baseIdentity;
 
   /**
    * One task's shared attempt: a session, or the failure every joined caller gets. Failures complete the
@@ -64,8 +68,9 @@ public final class SessionService implements AutoCloseable {
 
   public SessionService(RoleCatalog catalog, Clock clock, Region region, Auditor auditor, ApprovalGate gate,
       LeaseIssuer issuer, ActionMapper mapper, CallBudget budget, Duration approvalTimeout, Duration skew,
-      Duration stsDeadline) {
+      Duration stsDeadline, IdentityProvider<? extends AwsCredentialsIdentity> baseIdentity) {
     this.catalog = catalog;
+    this.baseIdentity = baseIdentity;
     this.clock = clock;
     this.region = region;
     this.auditor = auditor;
@@ -223,6 +228,7 @@ public final class SessionService implements AutoCloseable {
           + "and report the denial.", id, d.approver(), d.note());
     }
     try {
+      checkBaseIdentity();
       gate.takePrompt(role.key());
     } catch (LeaseholdException e) {
       throw refused(id, role, request, e);
@@ -287,6 +293,38 @@ public final class SessionService implements AutoCloseable {
     auditor.record(auditor.event(AuditEventType.ASSUMED, id, role, reason, intent, resources)
         .approver(approved.approver()).outcome("ok").cause("expires " + lease.expiration()));
     return session;
+  }
+
+  /**
+   * Resolves the base identity before a human is asked, so that a local setup mistake (a missing profile,
+   * an unreadable credentials file) is reported as one, not as an STS outage after the approval. Runs only
+   * on the path that asks a human, never on a cache hit.
+   */
+  private void checkBaseIdentity() {
+    if (baseIdentity == null) {
+      return;
+    }
+    try {
+      AwsCredentialsIdentity identity = baseIdentity.resolveIdentity().join();
+      if (identity == null || identity.accessKeyId() == null || identity.accessKeyId().isBlank()) {
+        throw new IllegalStateException("the provider returned no access key id");
+      }
+    } catch (RuntimeException e) {
+      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+      throw new BaseCredentialsException("The base identity (" + baseIdentity.getClass().getSimpleName()
+          + ") could not resolve credentials on this machine: " + firstLine(cause.getMessage()) + ". This is a "
+          + "local setup error, not an AWS outage; nobody was asked and nothing reached AWS. Check the profile name "
+          + "and the files the AWS SDK reads (~/.aws/credentials and ~/.aws/config under HOME, or "
+          + "AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE), or the platform identity, then try again.", cause);
+    }
+  }
+
+  private static String firstLine(String message) {
+    if (message == null || message.isBlank()) {
+      return "no detail given";
+    }
+    String line = message.strip().lines().findFirst().orElse("");
+    return line.length() > 300 ? line.substring(0, 300) + "..." : line;
   }
 
   private RuntimeException refused(String id, RoleSpec role, AccessRequest request, LeaseholdException e) {
