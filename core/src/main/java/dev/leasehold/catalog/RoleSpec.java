@@ -36,6 +36,8 @@ import java.util.Optional;
  * @param permissions the statements of the role's permission policy
  * @param managedPolicies ARNs of managed policies the role also has attached (for the linter; they are not
  *     evaluated locally, so an intent must still be allowed by {@code permissions})
+ * @param requireIntent whether a request for this role must declare an intent (catalog key
+ *     {@code requireIntent: true}); without one it is refused before a human is asked
  */
 public record RoleSpec(
     String key,
@@ -47,7 +49,8 @@ public record RoleSpec(
     Instant notAfter,
     Duration duration,
     List<Statement> permissions,
-    List<String> managedPolicies) {
+    List<String> managedPolicies,
+    boolean requireIntent) {
 
   /** Validates the fields and copies the statements. */
   public RoleSpec {
@@ -63,10 +66,17 @@ public record RoleSpec(
     }
   }
 
+  /** A role that does not require an intent. */
+  public RoleSpec(String key, String arn, String description, String environment, MfaRequirement mfa,
+      String externalId, Instant notAfter, Duration duration, List<Statement> permissions,
+      List<String> managedPolicies) {
+    this(key, arn, description, environment, mfa, externalId, notAfter, duration, permissions, managedPolicies, false);
+  }
+
   /** A role without managed policies. */
   public RoleSpec(String key, String arn, String description, String environment, MfaRequirement mfa,
       String externalId, Instant notAfter, Duration duration, List<Statement> permissions) {
-    this(key, arn, description, environment, mfa, externalId, notAfter, duration, permissions, List.of());
+    this(key, arn, description, environment, mfa, externalId, notAfter, duration, permissions, List.of(), false);
   }
 
   /** The evaluator of this role's {@link #permissions()}, compiled once for this instance. */
@@ -135,7 +145,7 @@ public record RoleSpec(
   public Builder toBuilder() {
     return new Builder(key, arn).description(description).environment(environment).mfa(mfa)
         .externalId(externalId).notAfter(notAfter).duration(duration).permissions(permissions)
-        .managedPolicies(managedPolicies);
+        .managedPolicies(managedPolicies).requireIntent(requireIntent);
   }
 
   /** Builds {@link RoleSpec}s. Not thread-safe. */
@@ -150,6 +160,7 @@ public record RoleSpec(
     private Duration duration;
     private List<Statement> permissions = new ArrayList<>();
     private List<String> managedPolicies = new ArrayList<>();
+    private boolean requireIntent;
 
     private Builder(String key, String arn) {
       this.key = key;
@@ -178,10 +189,13 @@ public record RoleSpec(
     /** Replaces the ARNs of attached managed policies. */
     public Builder managedPolicies(List<String> policyArns) { this.managedPolicies = new ArrayList<>(policyArns); return this; }
 
+    /** Whether requests for this role must declare an intent; default false. */
+    public Builder requireIntent(boolean requireIntent) { this.requireIntent = requireIntent; return this; }
+
     /** Builds the role. */
     public RoleSpec build() {
       return new RoleSpec(key, arn, description, environment, mfa, externalId, notAfter, duration, permissions,
-          managedPolicies);
+          managedPolicies, requireIntent);
     }
   }
 }

@@ -136,6 +136,7 @@ public final class SessionService implements AutoCloseable {
       reason = ReasonValidator.validate(request.reason());
       duration = durationFor(role, request);
       checkNotExpired(role);
+      checkIntentIfRequired(role, request);
       sessionPolicy = sessionPolicy(role, request);
     } catch (LeaseholdException e) {
       throw refused(requestId, role, request, e);
@@ -376,6 +377,16 @@ public final class SessionService implements AutoCloseable {
           + ApprovalGate.human(max) + "; " + asked + " was asked. Ask for " + ApprovalGate.human(max) + " or less.");
     }
     return asked;
+  }
+
+  private static void checkIntentIfRequired(RoleSpec role, AccessRequest request) {
+    if (role.requireIntent() && !request.hasIntent()) {
+      String example = role.permissions().stream().flatMap(st -> st.actions().stream())
+          .filter(a -> !Glob.hasWildcard(a)).findFirst().orElse("service:Action");
+      throw new InvalidRequestException("Role '" + role.key() + "' requires an intent: declare the IAM actions (and, "
+          + "where you can, the resources) the task needs, e.g. AccessRequest.of(\"" + role.key() + "\", reason, \""
+          + example + "\"). Nobody was asked.");
+    }
   }
 
   private void checkNotExpired(RoleSpec role) {
