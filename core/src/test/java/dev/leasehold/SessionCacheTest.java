@@ -116,7 +116,7 @@ class SessionCacheTest {
 
       clock.advance(Duration.ofSeconds(900));
       assertThat(second.isOpen()).isFalse();
-      assertThatThrownBy(() -> second.credentialsProvider().resolveCredentials())
+      assertThatThrownBy(() -> second.exportCredentials("check that the lease resolves to the planted test credentials").resolveCredentials())
           .isInstanceOf(SessionExpiredException.class).hasMessageContaining("never refreshed silently");
       sts.stubFor(post(urlEqualTo("/")).willReturn(StsStub.success(clock.instant().plusSeconds(900))));
       assertThat(leasehold.open(AccessRequest.of("s3-deploy", REASON)).id()).isNotIn(first.id(), second.id());

@@ -2,6 +2,7 @@ package dev.leasehold.internal;
 
 import dev.leasehold.AgentSession;
 import dev.leasehold.CallBudget;
+import dev.leasehold.CallOutsideScopeException;
 import dev.leasehold.SessionExpiredException;
 import dev.leasehold.audit.AuditEventType;
 import dev.leasehold.catalog.RoleSpec;
@@ -113,7 +114,10 @@ public final class LeasedSession implements AgentSession {
   }
 
   @Override
-  public AwsCredentialsProvider credentialsProvider() {
+  public AwsCredentialsProvider exportCredentials(String reason) {
+    String why = ReasonValidator.validate(reason);
+    checkOpen();
+    audit(AuditEventType.CREDENTIALS_EXPORTED, null, "unguarded", why);
     return credentials;
   }
 
@@ -136,7 +140,13 @@ public final class LeasedSession implements AgentSession {
       if (clientRegion != null) {
         builder.region(clientRegion);
       }
-      return builder.build();
+      try {
+        return builder.build();
+      } finally {
+        // The caller keeps the builder: it must not build unguarded clients with the lease.
+        builder.credentialsProvider(HANDED_OVER)
+            .overrideConfiguration(existing == null ? ClientOverrideConfiguration.builder().build() : existing);
+      }
     });
     if (closed.get()) {
       closeClients();
@@ -192,6 +202,21 @@ public final class LeasedSession implements AgentSession {
     return "AgentSession[id=" + id + ", role=" + role.key() + ", approver=" + approver + ", intent=" + intent
         + ", expiresAt=" + expiresAt + ", open=" + isOpen() + "]";
   }
+
+  /** What a builder given to {@link #client} holds afterwards instead of the lease. */
+  private static final AwsCredentialsProvider HANDED_OVER = new AwsCredentialsProvider() {
+    @Override
+    public AwsCredentials resolveCredentials() {
+      throw new CallOutsideScopeException("This client builder was given to AgentSession.client(...), which built a "
+          + "guarded client from it; the builder no longer carries the lease. Build clients through the session.",
+          null);
+    }
+
+    @Override
+    public String toString() {
+      return "LeaseholdHandedOverBuilderCredentials";
+    }
+  };
 
   /** Serves the lease's credentials until the session closes or expires. */
   private static final class LeaseCredentialsProvider implements AwsCredentialsProvider {
