@@ -33,7 +33,12 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.ExecutableHttpRequest;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.HttpExecuteResponse;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
@@ -285,6 +290,52 @@ class HostileClientTest {
     assertThat(wire()).hasSize(1);
     assertThat(events(AuditEventType.CALL_ALLOWED)).extracting(AuditEvent::cause)
         .containsExactly("resource arn:aws:s3:::" + BUCKET + "/tmp/a", "resource arn:aws:s3:::" + BUCKET + "/tmp/b");
+  }
+
+  // ------------------------------------------------------------------------- honest calls still pass
+
+  @Test
+  void keysThatNeedEncodingPassTheWireCheck() {
+    String key = "releases/1.4.2 final+notes (draft)%.txt";
+    try (AwsSessionFactory leasehold = leasehold(); AgentSession session = leasehold.open(put("arn:aws:s3:::" + BUCKET + "/releases/*"))) {
+      s3(session).putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromString("z"));
+    }
+    assertThat(wire()).hasSize(1);
+    assertThat(events(AuditEventType.CALL_ALLOWED)).singleElement()
+        .satisfies(e -> assertThat(e.cause()).isEqualTo("resource arn:aws:s3:::" + BUCKET + "/" + key));
+  }
+
+  @Test
+  void virtualHostedRequestsPassTheWireCheck() {
+    List<SdkHttpRequest> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+    SdkHttpClient capturing = new SdkHttpClient() {
+      @Override
+      public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
+        sent.add(request.httpRequest());
+        return new ExecutableHttpRequest() {
+          @Override
+          public HttpExecuteResponse call() {
+            return HttpExecuteResponse.builder().response(SdkHttpResponse.builder().statusCode(200).build()).build();
+          }
+
+          @Override
+          public void abort() {}
+        };
+      }
+
+      @Override
+      public void close() {}
+    };
+    try (AwsSessionFactory leasehold = leasehold(); AgentSession session = leasehold.open(put("arn:aws:s3:::" + BUCKET + "/releases/*"))) {
+      S3Client client = session.client(S3Client.builder().httpClient(capturing));
+      client.putObject(b -> b.bucket(BUCKET).key("releases/1.4.2.zip"), RequestBody.fromString("z"));
+      assertThatThrownBy(() -> client.putObject(b -> b.bucket(BUCKET).key("index.html"), RequestBody.fromString("z")))
+          .isInstanceOf(CallOutsideScopeException.class);
+    }
+    assertThat(sent).singleElement().satisfies(r -> {
+      assertThat(r.host()).isEqualTo(BUCKET + ".s3.amazonaws.com");
+      assertThat(r.encodedPath()).isEqualTo("/releases/1.4.2.zip");
+    });
   }
 
   private static CopyObjectRequest copy(String from, String to) {

@@ -29,6 +29,8 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 
@@ -186,7 +188,7 @@ public final class GuardInterceptor implements ExecutionInterceptor {
     }
     if (operation.equals("DeleteObjects")) {
       String bucket = request.getValueForField("Bucket", String.class).orElse("");
-      for (String key : deletedKeys(body)) {
+      for (String key : deletedKeys(http, body)) {
         out.add(new Target(action, "arn:" + partition + ":s3:::" + bucket + "/" + key));
       }
       if (out.isEmpty()) {
@@ -211,8 +213,8 @@ public final class GuardInterceptor implements ExecutionInterceptor {
   }
 
   /** The keys in a DeleteObjects body as it will be sent. */
-  private static List<String> deletedKeys(Optional<RequestBody> body) {
-    String xml = bodyText(body);
+  private static List<String> deletedKeys(SdkHttpRequest http, Optional<RequestBody> body) {
+    String xml = bodyText(http, body);
     if (xml == null) {
       return List.of();
     }
@@ -332,7 +334,7 @@ public final class GuardInterceptor implements ExecutionInterceptor {
         .map(t -> t.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")).orElse(false)
         && http.firstMatchingHeader("Content-Encoding").isEmpty();
     if (form) {
-      String text = bodyText(body);
+      String text = bodyText(http, body);
       if (text != null && !text.isEmpty()) {
         for (String pair : text.split("&")) {
           int eq = pair.indexOf('=');
@@ -369,16 +371,25 @@ public final class GuardInterceptor implements ExecutionInterceptor {
     return false;
   }
 
-  /** The body as text when it is small and replayable; null otherwise. */
-  private static String bodyText(Optional<RequestBody> body) {
-    if (body.isEmpty()) {
+  /**
+   * The body as text when it is small and replayable; null otherwise. The body travelling with the HTTP
+   * request wins: SDK stages after the interceptors (query parameters moved into a form body) put it there.
+   */
+  private static String bodyText(SdkHttpRequest http, Optional<RequestBody> body) {
+    ContentStreamProvider provider = null;
+    if (http instanceof SdkHttpFullRequest full && full.contentStreamProvider().isPresent()) {
+      provider = full.contentStreamProvider().get();
+    } else if (body.isPresent()) {
+      Optional<Long> length = body.get().optionalContentLength();
+      if (length.isPresent() && length.get() > MAX_BODY) {
+        return null;
+      }
+      provider = body.get().contentStreamProvider();
+    }
+    if (provider == null) {
       return null;
     }
-    Optional<Long> length = body.get().optionalContentLength();
-    if (length.isPresent() && length.get() > MAX_BODY) {
-      return null;
-    }
-    try (InputStream in = body.get().contentStreamProvider().newStream()) {
+    try (InputStream in = provider.newStream()) {
       byte[] bytes = in.readNBytes(MAX_BODY + 1);
       return bytes.length > MAX_BODY ? null : new String(bytes, StandardCharsets.UTF_8);
     } catch (IOException e) {
