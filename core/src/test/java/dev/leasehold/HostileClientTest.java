@@ -44,6 +44,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * A caller who controls the client builder and the request tries to make a guarded client send something
@@ -76,6 +77,8 @@ class HostileClientTest {
         .role(RoleSpec.builder("s3-tidy", "arn:aws:iam::123456789012:role/hermes-dev-s3-tidy")
             .permission(Statement.allow("s3:GetObject", "s3:PutObject", "s3:DeleteObject")
                 .resources("arn:aws:s3:::" + BUCKET + "/*").build()).build())
+        .role(RoleSpec.builder("whoami", "arn:aws:iam::123456789012:role/hermes-dev-whoami")
+            .permission(Statement.allow("sts:GetCallerIdentity").resources("*").build()).build())
         .build();
     return Leasehold.factory(new StsStub(sts).endpoint(), FakeApprover.approving("111222"), audit).catalog(catalog).build();
   }
@@ -205,6 +208,25 @@ class HostileClientTest {
       S3Client client = s3(session, repath);
       assertThatThrownBy(() -> client.putObject(b -> b.bucket(BUCKET).key("releases/1.4.2.zip"), RequestBody.fromString("z")))
           .isInstanceOf(CallOutsideScopeException.class);
+    }
+    assertThat(wire()).isEmpty();
+    assertThat(events(AuditEventType.CALL_ALLOWED)).isEmpty();
+  }
+
+  @Test
+  void aQueryActionChangedOnTheWireIsRefused() {
+    ExecutionInterceptor reaction = new ExecutionInterceptor() {
+      @Override
+      public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+        return context.httpRequest().toBuilder().putRawQueryParameter("Action", "GetSessionToken").build();
+      }
+    };
+    try (AwsSessionFactory leasehold = leasehold();
+         AgentSession session = leasehold.open(AccessRequest.of("whoami", "confirm which account the agent runs in", "sts:GetCallerIdentity"))) {
+      StsClient client = session.client(StsClient.builder().endpointOverride(URI.create("http://localhost:" + s3.getPort()))
+          .overrideConfiguration(o -> o.addExecutionInterceptor(reaction)));
+      assertThatThrownBy(client::getCallerIdentity).isInstanceOf(CallOutsideScopeException.class)
+          .hasMessageContaining("parameters [Action] changed").hasMessageNotContaining("GetSessionToken");
     }
     assertThat(wire()).isEmpty();
     assertThat(events(AuditEventType.CALL_ALLOWED)).isEmpty();

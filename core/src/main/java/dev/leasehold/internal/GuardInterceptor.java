@@ -283,18 +283,11 @@ public final class GuardInterceptor implements ExecutionInterceptor {
     }
     Map<String, List<String>> params = params(http, body);
     if (!params.equals(marshalled.params())) {
-      return "parameters " + params.keySet() + " instead of " + marshalled.params().keySet();
+      return "parameters " + changed(params, marshalled.params()) + " changed"; // names only: values may be secret
     }
     Map<String, List<String>> headers = semanticHeaders(http);
     if (!headers.equals(marshalled.headers())) {
-      List<String> changed = new ArrayList<>();
-      headers.forEach((k, v) -> {
-        if (!v.equals(marshalled.headers().get(k))) {
-          changed.add(k);
-        }
-      });
-      marshalled.headers().keySet().stream().filter(k -> !headers.containsKey(k)).forEach(changed::add);
-      return "headers " + changed + " changed";
+      return "headers " + changed(headers, marshalled.headers()) + " changed";
     }
     List<String> target = headers.get("x-amz-target");
     if (target != null && target.stream().noneMatch(t -> t.endsWith("." + operation))) {
@@ -305,6 +298,18 @@ public final class GuardInterceptor implements ExecutionInterceptor {
       return "Action " + queryAction + " is not " + operation;
     }
     return null;
+  }
+
+  /** The names whose values differ between two multimaps, sorted. */
+  private static List<String> changed(Map<String, List<String>> now, Map<String, List<String>> before) {
+    TreeMap<String, Boolean> names = new TreeMap<>();
+    now.forEach((k, v) -> {
+      if (!v.equals(before.get(k))) {
+        names.put(k, true);
+      }
+    });
+    before.keySet().stream().filter(k -> !now.containsKey(k)).forEach(k -> names.put(k, true));
+    return List.copyOf(names.keySet());
   }
 
   /** Why an S3 request on the wire does not address the request's bucket and key, or null. */
