@@ -32,6 +32,8 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkInternalExecutionAttribute;
+import software.amazon.awssdk.identity.spi.IdentityProviders;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
 import software.amazon.awssdk.http.HttpExecuteRequest;
@@ -242,6 +244,27 @@ class HostileClientTest {
       assertThatThrownBy(() -> client.putObject(b -> b.bucket(BUCKET).key("releases/1.4.2.zip")
           .overrideConfiguration(o -> o.credentialsProvider(other)), RequestBody.fromString("z")))
           .isInstanceOf(CallOutsideScopeException.class).hasMessageContaining("credentials");
+    }
+    assertThat(wire()).isEmpty();
+    assertThat(events(AuditEventType.CALL_ALLOWED)).isEmpty();
+    assertThat(events(AuditEventType.CALL_REFUSED)).singleElement().satisfies(e -> assertThat(e.outcome()).isEqualTo("override"));
+  }
+
+  @Test
+  void anIdentityReplacedByAnotherInterceptorIsRefused() {
+    StaticCredentialsProvider other = StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAOTHERIDENTITY0001", "otherSecret0123456789"));
+    ExecutionInterceptor swap = new ExecutionInterceptor() {
+      @Override
+      public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+        attributes.putAttribute(SdkInternalExecutionAttribute.IDENTITY_PROVIDERS,
+            IdentityProviders.builder().putIdentityProvider(other).build());
+        return context.httpRequest();
+      }
+    };
+    try (AwsSessionFactory leasehold = leasehold(); AgentSession session = leasehold.open(put())) {
+      S3Client client = s3(session, swap);
+      assertThatThrownBy(() -> client.putObject(b -> b.bucket(BUCKET).key("releases/1.4.2.zip"), RequestBody.fromString("z")))
+          .isInstanceOf(CallOutsideScopeException.class).hasMessageContaining("other than the lease's");
     }
     assertThat(wire()).isEmpty();
     assertThat(events(AuditEventType.CALL_ALLOWED)).isEmpty();

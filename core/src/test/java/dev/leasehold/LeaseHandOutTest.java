@@ -72,6 +72,29 @@ class LeaseHandOutTest {
   }
 
   @Test
+  void aGuardedClientsOwnCredentialsProviderDoesNotServeTheLease() {
+    try (AwsSessionFactory leasehold = leasehold(); AgentSession session = leasehold.open(AccessRequest.of("s3-deploy", REASON))) {
+      S3Client guarded = session.client(builder());
+      var provider = guarded.serviceClientConfiguration().credentialsProvider();
+      var identity = provider.resolveIdentity().join();
+      assertThat(identity.accessKeyId()).isNotEqualTo(StsStub.ACCESS_KEY_ID);
+      assertThat(identity.secretAccessKey()).isNotEqualTo(StsStub.SECRET_ACCESS_KEY);
+
+      guarded.putObject(b -> b.bucket("hermes-dev-deploy").key("a"), RequestBody.fromString("a"));
+      try (S3Client rogue = builder().region(Region.US_EAST_1).credentialsProvider(provider).build()) {
+        rogue.deleteObject(b -> b.bucket("hermes-dev-deploy").key("a")); // reaches the stand-in, not signed by the lease
+      }
+    }
+    var seen = s3.findAll(anyRequestedFor(anyUrl()));
+    assertThat(seen).hasSize(2);
+    assertThat(seen.get(0).getHeader("Authorization")).contains("Credential=" + StsStub.ACCESS_KEY_ID + "/");
+    assertThat(seen.get(0).getHeader("X-Amz-Security-Token")).isEqualTo(StsStub.SESSION_TOKEN);
+    assertThat(seen.get(1).getMethod().getName()).isEqualTo("DELETE");
+    assertThat(seen.get(1).getHeader("Authorization")).doesNotContain(StsStub.ACCESS_KEY_ID);
+    assertThat(seen.get(1).containsHeader("X-Amz-Security-Token")).isFalse();
+  }
+
+  @Test
   void exportingTheLeaseIsExplicitAndAudited() {
     AwsCredentialsProvider exported;
     try (AwsSessionFactory leasehold = leasehold(); AgentSession session = leasehold.open(AccessRequest.of("s3-deploy", REASON))) {

@@ -24,6 +24,10 @@ import java.util.regex.Pattern;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.RequestOverrideConfiguration;
 import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.SelectedAuthScheme;
+import software.amazon.awssdk.core.interceptor.SdkInternalExecutionAttribute;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.identity.spi.IdentityProviders;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -43,9 +47,11 @@ import software.amazon.awssdk.http.SdkHttpRequest;
  *       refuses early a call whose first form is already outside the scope (nothing is marshalled).</li>
  *   <li>{@code afterMarshalling}: notes what the SDK's marshaller made of the final request (method, path,
  *       parameters, the {@code x-amz-*} headers that change what a call does). No interceptor can change
- *       anything at this hook.</li>
+ *       anything at this hook. It also gives the call the lease as its identity: the client's own
+ *       configuration holds only a stand-in, so that {@code serviceClientConfiguration()} never hands the lease
+ *       out.</li>
  *   <li>{@code beforeTransmission} (after every {@code modifyHttpRequest} and after signing): refuses the
- *       call when what is about to go on the wire no longer matches that marshalling, or (for S3) does not
+ *       call when it was signed with another identity than the lease, or when what is about to go on the wire no longer matches that marshalling, or (for S3) does not
  *       address the bucket and key of the request; then re-derives the action and every resource (both ends
  *       of a copy, every key of a {@code DeleteObjects}) from the final request and the wire, checks each
  *       against the scope, counts the call against the budget and audits each as allowed, naming what was
@@ -53,7 +59,7 @@ import software.amazon.awssdk.http.SdkHttpRequest;
  * </ol>
  *
  * <p>One instance per session, shared by all of its clients, so the budget is the session's. Code running
- * in the same JVM can always defeat an in-process guard (reflection, or reading the credentials); the
+ * in the same JVM can always defeat an in-process guard (reflection reaches the lease); the
  * guard's promise is that the SDK's own extension points (interceptors, per-request overrides) cannot make
  * a guarded client send a call other than the one checked and audited.
  */
@@ -119,12 +125,35 @@ public final class GuardInterceptor implements ExecutionInterceptor {
     checkScope(new Target(action, keysInBody ? null : ResourceNames.of(action, request, session.partition())));
   }
 
+  /**
+   * Gives this call (and only this call) the lease as its AWS identity: the SDK resolves the identity in a
+   * pipeline stage after the interceptors, from this attribute. The client itself holds only a stand-in
+   * identity, so that its configuration never hands the lease out.
+   */
+  private void signWithLease(ExecutionAttributes attributes) {
+    IdentityProviders providers = attributes.getAttribute(SdkInternalExecutionAttribute.IDENTITY_PROVIDERS);
+    IdentityProviders.Builder withLease = providers == null ? IdentityProviders.builder() : providers.toBuilder();
+    attributes.putAttribute(SdkInternalExecutionAttribute.IDENTITY_PROVIDERS,
+        withLease.putIdentityProvider(session.leaseProvider()).build());
+  }
+
+  /** Whether the call will be signed with the lease (or needs no identity). */
+  private boolean signedWithLease(ExecutionAttributes attributes) {
+    SelectedAuthScheme<?> selected = attributes.getAttribute(SdkInternalExecutionAttribute.SELECTED_AUTH_SCHEME);
+    if (selected == null) {
+      return true;
+    }
+    Object identity = selected.identity().getNow(null);
+    return !(identity instanceof AwsCredentialsIdentity) || identity == session.leaseProvider().resolveCredentials();
+  }
+
   @Override
   public void afterMarshalling(Context.AfterMarshalling context, ExecutionAttributes attributes) {
     SdkHttpRequest http = context.httpRequest();
     boolean s3 = isS3(mapper.actionFor(context.request(), attributes));
     attributes.putAttribute(MARSHALLED, new Marshalled(http.method(), http.encodedPath(),
         params(http, s3 ? Optional.empty() : context.requestBody()), semanticHeaders(http)));
+    signWithLease(attributes);
   }
 
   @Override
@@ -135,6 +164,10 @@ public final class GuardInterceptor implements ExecutionInterceptor {
     refuseOverrides(request, action);
     if (action == null) {
       return; // left to STS (no intent), as decided in beforeExecution
+    }
+    if (!signedWithLease(attributes)) {
+      refuse(action, "override", "the call would be signed with credentials other than the lease's (another "
+          + "interceptor replaced them). Make the call without that change.");
     }
     SdkHttpRequest http = context.httpRequest();
     Marshalled marshalled = attributes.getAttribute(MARSHALLED);
