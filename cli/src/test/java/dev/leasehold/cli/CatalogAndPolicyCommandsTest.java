@@ -27,7 +27,17 @@ class CatalogAndPolicyCommandsTest {
 
     assertThat(r.exit()).isZero();
     assertThat(r.out()).contains("valid", "4 roles", "[ec2-read, s3-deploy, rds-query, cloudwatch-read]");
+    assertThat(r.out()).contains("4 roles do not require an intent (add 'requireIntent: true'): ec2-read, s3-deploy, "
+        + "rds-query, cloudwatch-read");
     assertThat(r.err()).isEmpty();
+  }
+
+  @Test
+  void validateSaysWhenEveryRoleRequiresAnIntent() {
+    Result r = cli().run("catalog", "validate", resource("clean-catalog.yaml"));
+
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("every role requires an intent").doesNotContain("do not require");
   }
 
   @Test
@@ -163,7 +173,9 @@ class CatalogAndPolicyCommandsTest {
     assertThat(r.out().lines().filter(l -> l.startsWith("WARNING "))).containsExactly(
         r.out().lines().filter(l -> l.startsWith("WARNING write-on-any-resource [rds-query]: ")).findFirst().orElseThrow(),
         r.out().lines().filter(l -> l.startsWith("WARNING write-on-any-resource [cloudwatch-read]: ")).findFirst().orElseThrow());
-    assertThat(r.out()).contains("0 error(s), 2 warning(s), 0 advice");
+    assertThat(r.out()).contains("0 error(s), 2 warning(s), 4 advice");
+    assertThat(r.out().lines().filter(l -> l.startsWith("ADVICE intent-not-required ")))
+        .hasSize(4).anySatisfy(l -> assertThat(l).startsWith("ADVICE intent-not-required [s3-deploy]: "));
   }
 
   @Test
