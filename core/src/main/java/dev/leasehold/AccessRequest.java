@@ -12,9 +12,10 @@ import java.util.Optional;
  * actions, and resources, the task needs).
  *
  * <p>The rules, enforced by {@link AwsSessionFactory#open(AccessRequest)} before a human is asked: the
- * role is in the catalog; the reason is concrete (12-256 characters, at least three words, no control
- * characters, not a vague phrase such as "do work"); the intent is allowed by the role's catalog
- * permissions; the duration is no longer than the role allows. With an intent, the lease is narrowed to
+ * role is in the catalog; the reason is concrete (12-256 characters, at least three words, no control,
+ * invisible or bidi characters, not a vague phrase such as "do work"); the intent's actions and resources
+ * hold no control, invisible or bidi characters either (the same rule as the reason; surrounding whitespace
+ * is stripped) and are allowed by the role's catalog permissions; the duration is no longer than the role allows. With an intent, the lease is narrowed to
  * exactly those actions and the session's clients refuse everything else.
  *
  * <pre>{@code
@@ -147,7 +148,7 @@ public final class AccessRequest {
     public Builder intent(List<String> actions) {
       this.actions.clear();
       for (String a : actions) {
-        this.actions.add(Objects.requireNonNull(a, "intent action == null").trim());
+        this.actions.add(Objects.requireNonNull(a, "intent action == null").strip());
       }
       return this;
     }
@@ -161,7 +162,7 @@ public final class AccessRequest {
     public Builder resources(List<String> resources) {
       this.resources.clear();
       for (String r : resources) {
-        this.resources.add(Objects.requireNonNull(r, "resource == null").trim());
+        this.resources.add(Objects.requireNonNull(r, "resource == null").strip());
       }
       return this;
     }

@@ -1,6 +1,7 @@
 package dev.leasehold;
 
 import dev.leasehold.approval.ApprovalChannel;
+import dev.leasehold.audit.AuditLog;
 import dev.leasehold.audit.AuditSink;
 import dev.leasehold.audit.JsonLinesAuditSink;
 import dev.leasehold.catalog.RoleCatalog;
@@ -98,7 +99,8 @@ public final class AwsSessionFactory implements AutoCloseable {
     this.service = new SessionService(catalog, b.clock, region, auditor,
         new ApprovalGate(b.channel, b.guardRails, b.clock, approvals),
         new LeaseIssuer(sts, b.retry), new ActionMapper(b.actionMappings), b.callBudget, b.approvalTimeout,
-        b.expirySkew, b.retry.deadline());
+        b.expirySkew, b.retry.deadline(),
+        b.baseCredentials != null ? b.baseCredentials : sts.serviceClientConfiguration().credentialsProvider());
   }
 
   /** A builder with Leasehold's defaults. */
@@ -120,6 +122,8 @@ public final class AwsSessionFactory implements AutoCloseable {
    * @throws ApprovalTimedOutException nobody decided in time
    * @throws ApprovalUnavailableException the channel failed or misbehaved
    * @throws AssumeRoleFailedException STS refused or failed; see its category
+   * @throws BaseCredentialsException the base identity cannot be resolved on this machine (a local setup
+   *     error; no human asked, nothing sent to AWS)
    * @throws AuditFailureException the audit trail could not record a step (fails closed)
    * @throws IllegalStateException the factory is closed
    */
@@ -173,7 +177,7 @@ public final class AwsSessionFactory implements AutoCloseable {
     private URI stsEndpoint;
     private StsClient stsClient;
     private AuditSink auditSink;
-    private Path auditLog;
+    private AuditLog auditLog;
     private Clock clock = Clock.systemUTC();
     private Duration approvalTimeout = DEFAULT_APPROVAL_TIMEOUT;
     private Duration expirySkew = DEFAULT_EXPIRY_SKEW;
@@ -186,6 +190,7 @@ public final class AwsSessionFactory implements AutoCloseable {
     private boolean warnOnlyOnCredentialVariables;
     private URI broker;
     private String brokerToken;
+    private boolean refuseLeakyLoggers;
 
     private Builder() {}
 
@@ -226,7 +231,7 @@ public final class AwsSessionFactory implements AutoCloseable {
     /**
      * The agent's base identity, allowed only to call {@code sts:AssumeRole} on the catalog's roles
      * (required unless {@link #stsClient} is given). Environment, system-property and default chains are
-     * refused.
+     * refused, also inside an {@code AwsCredentialsProviderChain}.
      *
      * @throws UnsafeCredentialsException for a provider that reads the environment
      */
@@ -258,9 +263,14 @@ public final class AwsSessionFactory implements AutoCloseable {
     /**
      * Uses this STS client instead of building one (tests, custom HTTP stacks). Turn its SDK retries off:
      * Leasehold retries, and a retried AssumeRole reuses a one-time MFA code. The factory does not close it.
+     *
+     * @throws UnsafeCredentialsException when the client resolves its credentials through the environment,
+     *     system properties or the default chain (also when it was built without {@code credentialsProvider})
      */
     public Builder stsClient(StsClient client) {
-      this.stsClient = Objects.requireNonNull(client, "client == null");
+      Objects.requireNonNull(client, "client == null");
+      CredentialGuard.checkStsClient(client);
+      this.stsClient = client;
       return this;
     }
 
@@ -270,9 +280,21 @@ public final class AwsSessionFactory implements AutoCloseable {
       return this;
     }
 
-    /** Writes the audit trail as hash-chained JSON Lines to {@code file} (appending, resuming its chain). */
+    /**
+     * Writes the audit trail as hash-chained JSON Lines to {@code file} (appending, resuming its chain),
+     * unkeyed, flushed per record: the same as {@code auditLog(AuditLog.of(file))}.
+     */
     public Builder auditLog(Path file) {
-      this.auditLog = Objects.requireNonNull(file, "file == null");
+      return auditLog(AuditLog.of(Objects.requireNonNull(file, "file == null")));
+    }
+
+    /**
+     * Writes the audit trail with a {@link JsonLinesAuditSink} as {@code log} says: its file, its
+     * {@link dev.leasehold.audit.AuditKey} if the records are to be sealed, its durability and lock timeout.
+     * The factory opens the log in {@link #build()} and closes it with itself.
+     */
+    public Builder auditLog(AuditLog log) {
+      this.auditLog = Objects.requireNonNull(log, "log == null");
       return this;
     }
 
@@ -359,10 +381,22 @@ public final class AwsSessionFactory implements AutoCloseable {
     }
 
     /**
+     * Makes {@link #build()} fail while a logger that prints secrets at DEBUG (the SDK's request signers, the
+     * SDK's interceptor chain, Apache HTTP wire and header logs, the Slack WebSocket client's frames) is at
+     * DEBUG or finer; without this, {@code build()} only warns. Levels are read through SLF4J when the
+     * factory is built; a level lowered later is not seen.
+     */
+    public Builder refuseLeakyLoggers() {
+      this.refuseLeakyLoggers = true;
+      return this;
+    }
+
+    /**
      * Builds the factory.
      *
      * @throws IllegalStateException when a required setting is missing or settings conflict
-     * @throws UnsafeCredentialsException when AWS credential variables are present (unless downgraded)
+     * @throws UnsafeCredentialsException when AWS credential variables are present (unless downgraded), or
+     *     with {@link #refuseLeakyLoggers()} when a logger that prints secrets is at DEBUG or finer
      */
     public AwsSessionFactory build() {
       if (catalog == null) {
@@ -376,7 +410,7 @@ public final class AwsSessionFactory implements AutoCloseable {
             + "approvalChannel(ApprovalChannels.load(\"console\", Map.of()))");
       }
       if (auditSink == null && auditLog == null) {
-        throw new IllegalStateException("an audit trail is required: auditLog(Path) or auditSink(AuditSink)");
+        throw new IllegalStateException("an audit trail is required: auditLog(Path), auditLog(AuditLog) or auditSink(AuditSink)");
       }
       if (auditSink != null && auditLog != null) {
         throw new IllegalStateException("auditSink and auditLog were both set; choose one");
@@ -390,12 +424,19 @@ public final class AwsSessionFactory implements AutoCloseable {
       }
       CredentialGuard.checkEnvironment(environment != null ? environment : System.getenv(),
           systemProperties != null ? systemProperties : System.getProperties(), warnOnlyOnCredentialVariables);
-      CredentialGuard.warnAboutLeakyLoggers();
+      if (refuseLeakyLoggers) {
+        CredentialGuard.refuseLeakyLoggers();
+      } else {
+        CredentialGuard.warnAboutLeakyLoggers();
+      }
       Region resolved = region != null ? region
           : catalog.defaultRegion() != null ? Region.of(catalog.defaultRegion()) : null;
       if (resolved == null) {
         throw new IllegalStateException("region is required: set defaults.region in the catalog or call region(...)");
       }
+      // The log first: a log that cannot be continued (another key, a damaged last record) fails build()
+      // before anything else is created.
+      AuditSink ownedSink = auditLog != null ? new JsonLinesAuditSink(auditLog) : null;
       StsClient owned = null;
       StsClient sts = stsClient;
       if (sts == null) {
@@ -412,10 +453,16 @@ public final class AwsSessionFactory implements AutoCloseable {
         if (stsEndpoint != null) {
           sb.endpointOverride(stsEndpoint);
         }
-        owned = sb.build();
+        try {
+          owned = sb.build();
+        } catch (RuntimeException e) {
+          if (ownedSink != null) {
+            ownedSink.close();
+          }
+          throw e;
+        }
         sts = owned;
       }
-      AuditSink ownedSink = auditLog != null ? new JsonLinesAuditSink(auditLog) : null;
       AuditSink sink = ownedSink != null ? ownedSink : auditSink;
       return new AwsSessionFactory(this, catalog, resolved, sts, owned, sink, ownedSink);
     }

@@ -6,10 +6,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.leasehold.testing.FakeApprover;
 import dev.leasehold.audit.InMemoryAuditSink;
 import dev.leasehold.support.Leasehold;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
@@ -32,6 +44,84 @@ class CredentialGuardTest {
           .hasMessageContaining(provider.getClass().getSimpleName())
           .hasMessageContaining("ProfileCredentialsProvider");
     }
+  }
+
+  @Test
+  void aChainThatContainsAnEnvironmentSystemPropertyOrDefaultProviderIsRefusedAtAnyDepth() {
+    AwsCredentialsProvider fixed = StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAFIXED0000000001", "fixedSecret"));
+    for (AwsCredentialsProvider inner : new AwsCredentialsProvider[] {
+        EnvironmentVariableCredentialsProvider.create(), SystemPropertyCredentialsProvider.create(),
+        DefaultCredentialsProvider.builder().build()}) {
+      AwsCredentialsProviderChain flat = AwsCredentialsProviderChain.of(fixed, inner);
+      AwsCredentialsProviderChain nested = AwsCredentialsProviderChain.of(fixed, AwsCredentialsProviderChain.of(fixed, inner));
+      for (AwsCredentialsProvider chain : List.of(flat, nested)) {
+        assertThatThrownBy(() -> builder().baseCredentials(chain))
+            .isInstanceOf(UnsafeCredentialsException.class)
+            .hasMessageContaining(inner.getClass().getSimpleName())
+            .hasMessageContaining("AwsCredentialsProviderChain");
+      }
+    }
+  }
+
+  @Test
+  void aChainOfExplicitProvidersIsAccepted() {
+    AwsCredentialsProvider fixed = StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAFIXED0000000001", "fixedSecret"));
+    try (AwsSessionFactory leasehold = builder().baseCredentials(AwsCredentialsProviderChain.of(fixed,
+        AwsCredentialsProviderChain.of(ProfileCredentialsProvider.create("hermes"), fixed))).build()) {
+      assertThat(leasehold).isNotNull();
+    }
+  }
+
+  @Test
+  void anInjectedStsClientOnTheDefaultChainOrTheEnvironmentIsRefused() {
+    StsClient onDefault = StsClient.builder().region(Region.US_EAST_1).endpointOverride(sts).build();
+    StsClient onEnvironment = StsClient.builder().region(Region.US_EAST_1).endpointOverride(sts)
+        .credentialsProvider(AwsCredentialsProviderChain.of(EnvironmentVariableCredentialsProvider.create())).build();
+    try (onDefault; onEnvironment) {
+      assertThatThrownBy(() -> AwsSessionFactory.builder().stsClient(onDefault))
+          .isInstanceOf(UnsafeCredentialsException.class)
+          .hasMessageContaining("DefaultCredentialsProvider").hasMessageContaining("stsClient");
+      assertThatThrownBy(() -> AwsSessionFactory.builder().stsClient(onEnvironment))
+          .isInstanceOf(UnsafeCredentialsException.class)
+          .hasMessageContaining("EnvironmentVariableCredentialsProvider");
+    }
+  }
+
+  @Test
+  void anInjectedStsClientWithAnExplicitIdentityIsAccepted() {
+    try (StsClient explicit = StsClient.builder().region(Region.US_EAST_1).endpointOverride(sts)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAFIXED0000000001", "fixedSecret")))
+        .build();
+         AwsSessionFactory leasehold = AwsSessionFactory.builder().catalog(dev.leasehold.support.TestCatalogs.reference())
+             .approvalChannel(FakeApprover.approving("111222")).auditSink(new InMemoryAuditSink()).stsClient(explicit)
+             .environment(Map.of()).systemProperties(new Properties()).build()) {
+      assertThat(leasehold).isNotNull();
+    }
+  }
+
+  @Test
+  void platformIdentityVariablesAreWarnedAboutByNameWithoutTheirValues() {
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    Logger guard = (Logger) LoggerFactory.getLogger(dev.leasehold.internal.CredentialGuard.class);
+    logs.start();
+    guard.addAppender(logs);
+    Map<String, String> env = Map.of(
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:9911/creds-canary",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/relative-canary",
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN", "containerTokenCanary",
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "/var/run/token-file-canary",
+        "AWS_WEB_IDENTITY_TOKEN_FILE", "/var/run/web-identity-canary");
+    try (AwsSessionFactory leasehold = builder().environment(env).build()) {
+      assertThat(leasehold).as("only a warning: the platform identity may be the base identity").isNotNull();
+    } finally {
+      guard.detachAppender(logs);
+    }
+    assertThat(logs.list).anySatisfy(e -> {
+      assertThat(e.getLevel()).isEqualTo(Level.WARN);
+      assertThat(e.getFormattedMessage()).contains(env.keySet()).contains("platform identity");
+    });
+    assertThat(logs.list).allSatisfy(e -> assertThat(e.getFormattedMessage())
+        .doesNotContain("creds-canary", "relative-canary", "containerTokenCanary", "token-file-canary", "web-identity-canary"));
   }
 
   @Test

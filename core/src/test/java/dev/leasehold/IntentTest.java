@@ -55,6 +55,34 @@ class IntentTest {
     assertThat(audit.types()).containsExactly(AuditEventType.REFUSED);
   }
 
+  @org.junit.jupiter.params.ParameterizedTest(name = "U+{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"202E", "200B", "001B", "000A"})
+  void anIntentActionOrResourceWithAControlInvisibleOrBidiCharacterIsRefusedBeforeAnyoneIsAsked(String hex) {
+    String c = new String(Character.toChars(Integer.parseInt(hex, 16)));
+    String reason = "upload the nightly build to the deploy bucket";
+    AccessRequest badAction = AccessRequest.builder().role("s3-deploy").reason(reason)
+        .intent("s3:Put" + c + "Object").build();
+    AccessRequest badResource = AccessRequest.builder().role("s3-deploy").reason(reason).intent("s3:PutObject")
+        .resources("arn:aws:s3:::hermes-dev-deploy/releases/" + c + "fdp.zip").build();
+    AccessRequest trailing = AccessRequest.builder().role("s3-deploy").reason(reason).intent("s3:PutObject")
+        .resources("arn:aws:s3:::hermes-dev-deploy/releases/x.zip" + c).build();
+
+    for (AccessRequest request : List.of(badAction, badResource, trailing)) {
+      if (request == trailing && hex.equals("000A")) {
+        continue; // a trailing newline is whitespace that the builder strips, so nothing of it remains
+      }
+      assertThatThrownBy(() -> leasehold.open(request))
+          .as("%s", request.resources().isEmpty() ? "action" : "resource")
+          .isInstanceOf(InvalidRequestException.class)
+          .hasMessageContaining("U+" + hex)
+          .hasMessageContaining(request.resources().isEmpty() ? "The intent action 1" : "The resource 1")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain(c));
+    }
+    assertThat(approver.requestCount()).isZero();
+    assertThat(stub.assumeRoleRequests()).isEmpty();
+    assertThat(audit.types()).isNotEmpty().allMatch(t -> t == AuditEventType.REFUSED);
+  }
+
   @Test
   void anIntentAnotherRoleAllowsNamesThatRole() {
     assertThatThrownBy(() -> leasehold.open(AccessRequest.of("ec2-read", "upload the nightly build to the deploy bucket", "s3:PutObject")))

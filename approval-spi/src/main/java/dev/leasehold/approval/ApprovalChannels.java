@@ -13,7 +13,8 @@ import java.util.TreeSet;
  * Finds approval channels by name with {@link ServiceLoader}.
  *
  * <p>The rule: a channel is always chosen explicitly. There is no default channel and no "first one
- * found"; an unknown name is an error that lists the names that are installed. A provider jar that fails
+ * found"; an unknown name is an error that lists the names that are installed, and a name that two
+ * providers claim is an error that names both provider classes (no channel is created then). A provider jar that fails
  * to load does not hide the others: it is skipped and named in the error if the requested name is not
  * found.
  *
@@ -31,7 +32,7 @@ public final class ApprovalChannels {
    * @param config the channel's settings
    * @return a new channel, owned and closed by the caller
    * @throws ApprovalChannelException ({@link ApprovalChannelException.Kind#CONFIGURATION}) when no
-   *     provider has that name, or when the provider rejects the settings
+   *     provider has that name, when more than one does, or when the provider rejects the settings
    */
   public static ApprovalChannel load(String name, Map<String, String> config) {
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
@@ -45,7 +46,8 @@ public final class ApprovalChannels {
    * @param config the channel's settings
    * @param loader where to look for {@code META-INF/services/dev.leasehold.approval.ApprovalChannelProvider}
    * @return a new channel, owned and closed by the caller
-   * @throws ApprovalChannelException when no provider has that name, or the provider rejects the settings
+   * @throws ApprovalChannelException when no provider has that name, when more than one does, or when the
+   *     provider rejects the settings
    */
   public static ApprovalChannel load(String name, Map<String, String> config, ClassLoader loader) {
     Objects.requireNonNull(name, "name == null");
@@ -53,6 +55,7 @@ public final class ApprovalChannels {
     Objects.requireNonNull(loader, "loader == null");
     TreeSet<String> found = new TreeSet<>();
     List<String> broken = new ArrayList<>();
+    List<ApprovalChannelProvider> matching = new ArrayList<>();
     Iterator<ApprovalChannelProvider> it = ServiceLoader.load(ApprovalChannelProvider.class, loader).iterator();
     while (true) {
       ApprovalChannelProvider provider;
@@ -67,14 +70,24 @@ public final class ApprovalChannels {
       }
       String providerName = provider.name();
       found.add(providerName);
-      if (providerName.equals(name)) {
-        ApprovalChannel channel = provider.create(Map.copyOf(config));
-        if (channel == null) {
-          throw new ApprovalChannelException(ApprovalChannelException.Kind.CONFIGURATION,
-              "Approval channel provider '" + name + "' (" + provider.getClass().getName() + ") returned no channel");
-        }
-        return channel;
+      if (name.equals(providerName)) {
+        matching.add(provider);
       }
+    }
+    if (matching.size() > 1) {
+      throw new ApprovalChannelException(ApprovalChannelException.Kind.CONFIGURATION,
+          "More than one approval channel provider is named '" + name + "': " + String.join(", ",
+              matching.stream().map(p -> p.getClass().getName()).toList())
+              + ". Leasehold does not pick one: remove all but one of their jars from the class path.");
+    }
+    if (matching.size() == 1) {
+      ApprovalChannelProvider provider = matching.get(0);
+      ApprovalChannel channel = provider.create(Map.copyOf(config));
+      if (channel == null) {
+        throw new ApprovalChannelException(ApprovalChannelException.Kind.CONFIGURATION,
+            "Approval channel provider '" + name + "' (" + provider.getClass().getName() + ") returned no channel");
+      }
+      return channel;
     }
     StringBuilder message = new StringBuilder("No approval channel named '").append(name).append("'. ");
     if (found.isEmpty()) {

@@ -3,6 +3,8 @@ package dev.leasehold.approval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +31,24 @@ class ApprovalChannelsTest {
   @Test
   void aBrokenProviderDoesNotHideTheOthers() {
     assertThat(ApprovalChannels.names(getClass().getClassLoader())).containsExactly("echo");
+  }
+
+  @Test
+  void twoProvidersWithTheRequestedNameAreAnErrorNamingBothClassesAndCreateNoChannel() throws Exception {
+    URL folder = getClass().getClassLoader().getResource("duplicate-providers/");
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {folder}, getClass().getClassLoader())) {
+      assertThatThrownBy(() -> ApprovalChannels.load("twin", Map.of(), loader))
+          .isInstanceOfSatisfying(ApprovalChannelException.class,
+              e -> assertThat(e.kind()).isEqualTo(ApprovalChannelException.Kind.CONFIGURATION))
+          .hasMessageContaining("'twin'")
+          .hasMessageContaining(TwinChannelProviders.First.class.getName())
+          .hasMessageContaining(TwinChannelProviders.Second.class.getName());
+      assertThat(TwinChannelProviders.CREATED).hasValue(0);
+      // another name on the same class path still loads
+      try (ApprovalChannel echo = ApprovalChannels.load("echo", Map.of(), loader)) {
+        assertThat(echo).isNotNull();
+      }
+    }
   }
 
   @Test

@@ -2,6 +2,8 @@ package dev.leasehold.benchmarks;
 
 import dev.leasehold.audit.AuditEvent;
 import dev.leasehold.audit.AuditEventType;
+import dev.leasehold.audit.AuditKey;
+import dev.leasehold.audit.AuditLog;
 import dev.leasehold.audit.JsonLinesAuditSink;
 import dev.leasehold.audit.internal.AuditChain;
 import java.io.IOException;
@@ -25,7 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What one audit record of a guarded call costs: formatting and hashing the line alone, and the default
- * sink's whole {@code record} (format, hash, append and flush to a file). Explains B3.
+ * sink's whole {@code record} (format, hash, lock, append and flush to a file), unkeyed, keyed (plus an
+ * HMAC-SHA256 per record) and forced to the device per record ({@code FSYNC}). Explains B3.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,17 +44,25 @@ public class AuditRecordBenchmark {
 
   private Path dir;
   private JsonLinesAuditSink sink;
+  private JsonLinesAuditSink keyed;
+  private JsonLinesAuditSink synced;
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
     dir = Files.createTempDirectory("leasehold-bench-audit");
     sink = new JsonLinesAuditSink(dir.resolve("audit.jsonl"));
+    keyed = new JsonLinesAuditSink(AuditLog.builder(dir.resolve("keyed.jsonl")).key(AuditKey.of(new byte[32])).build());
+    synced = new JsonLinesAuditSink(AuditLog.builder(dir.resolve("synced.jsonl")).durability(AuditLog.Durability.FSYNC).build());
   }
 
   @TearDown(Level.Trial)
   public void tearDown() throws IOException {
     sink.close();
-    Files.deleteIfExists(dir.resolve("audit.jsonl"));
+    keyed.close();
+    synced.close();
+    for (String name : new String[] {"audit.jsonl", "keyed.jsonl", "synced.jsonl"}) {
+      Files.deleteIfExists(dir.resolve(name));
+    }
     Files.deleteIfExists(dir);
   }
 
@@ -61,9 +72,21 @@ public class AuditRecordBenchmark {
     return AuditChain.line(42, CALL, AuditChain.GENESIS);
   }
 
-  /** The default sink's record(): format, hash, append, flush. */
+  /** The default sink's record(): format, hash, lock, append, flush. */
   @Benchmark
   public void jsonLinesRecord() {
     sink.record(CALL);
+  }
+
+  /** A keyed sink's record(): as {@link #jsonLinesRecord()} plus one HMAC-SHA256. */
+  @Benchmark
+  public void keyedRecord() {
+    keyed.record(CALL);
+  }
+
+  /** An unkeyed sink with {@code FSYNC}: as {@link #jsonLinesRecord()} plus a device sync per record. */
+  @Benchmark
+  public void fsyncRecord() {
+    synced.record(CALL);
   }
 }

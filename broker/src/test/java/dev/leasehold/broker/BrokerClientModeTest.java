@@ -106,9 +106,11 @@ class BrokerClientModeTest {
   @Test
   void closingTheSessionEndsTheLeaseAtTheBrokerAndItsCredentialsStopResolving() {
     AgentSession session = agent.open(AccessRequest.of("s3-deploy", REASON, "s3:PutObject"));
+    var exported = session.exportCredentials("hand the lease to a subprocess that uploads the release");
+    assertThat(exported.resolveCredentials().accessKeyId()).isEqualTo(StsStub.ACCESS_KEY_ID);
     session.close();
 
-    assertThatThrownBy(() -> session.credentialsProvider().resolveCredentials())
+    assertThatThrownBy(() -> exported.resolveCredentials())
         .isInstanceOf(SessionExpiredException.class);
     assertThat(brokerAudit.types()).containsSubsequence(dev.leasehold.audit.AuditEventType.ASSUMED,
         dev.leasehold.audit.AuditEventType.CLOSED);

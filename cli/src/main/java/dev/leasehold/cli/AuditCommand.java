@@ -1,13 +1,19 @@
 package dev.leasehold.cli;
 
+import dev.leasehold.audit.AuditCheckpoint;
+import dev.leasehold.audit.AuditKey;
+import dev.leasehold.audit.AuditLogException;
 import dev.leasehold.audit.AuditVerification;
 import dev.leasehold.audit.AuditVerifier;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -22,17 +28,32 @@ final class AuditCommand implements Callable<Integer> {
     throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command: audit verify FILE");
   }
 
-  /** {@code leasehold audit verify FILE}. */
+  /** {@code leasehold audit verify FILE [--key-file F] [--checkpoint SEQ:SEAL|FILE]}. */
   @Command(name = "verify", mixinStandardHelpOptions = true,
       description = {"Checks a JSON Lines audit trail: every record's SHA-256 hash, its sequence number and its "
-          + "link to the record before, so an edited, dropped or reordered line is found. (Lines cut from the end "
-          + "cannot be seen from the file alone.)",
-          "Exit 0 when intact; 1 when tampered, naming the first bad line and the problem."})
+          + "link to the record before, so an edited, dropped or reordered line is found.",
+          "Without --key-file that rules out accidental damage only: whoever can write the file can rewrite it and "
+          + "recompute every hash. With the key of a keyed trail, every record's HMAC-SHA256 is checked too, so "
+          + "nobody without the key can edit, delete or re-chain a record unnoticed. Lines cut off the end can only "
+          + "be seen against a checkpoint kept elsewhere (--checkpoint); on success the last one is printed.",
+          "Exit 0 when intact; 1 when tampered, naming the first bad line and the problem; 2 for a usage error "
+          + "(including a key file that group or others can read)."})
   static final class Verify implements Callable<Integer> {
     private final Cli cli;
 
+    @Spec CommandSpec spec;
+
     @Parameters(index = "0", paramLabel = "FILE", description = "The audit trail (.jsonl).")
     Path file;
+
+    @Option(names = "--key-file", paramLabel = "F",
+        description = "The trail's HMAC key, base64 (as 'openssl rand -base64 32' writes it), mode 0600.")
+    Path keyFile;
+
+    @Option(names = "--checkpoint", paramLabel = "SEQ:SEAL|FILE",
+        description = "A checkpoint kept out of the writers' reach, or a file whose last line holds one: the trail "
+            + "must reach record SEQ and hold that seal (its mac, or its hash in an unkeyed trail) there.")
+    String checkpoint;
 
     Verify(Cli cli) {
       this.cli = cli;
@@ -40,18 +61,63 @@ final class AuditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+      AuditKey key = keyFile == null ? null : key();
+      AuditCheckpoint expected = checkpoint == null ? null : checkpoint();
       if (!Files.isRegularFile(file)) {
         throw new CliException("No audit trail at " + file);
       }
-      AuditVerification result = AuditVerifier.verify(file);
-      if (result.intact()) {
-        cli.out.println(file + ": audit trail intact (" + result.records() + " records)");
-        return 0;
+      AuditVerification result = key == null
+          ? expected == null ? AuditVerifier.verify(file) : AuditVerifier.verify(file, expected)
+          : expected == null ? AuditVerifier.verify(file, key) : AuditVerifier.verify(file, key, expected);
+      if (!result.intact()) {
+        cli.err.println(file + ":" + result.firstBadLine() + ": " + result.problem());
+        cli.err.println(file + ": audit trail TAMPERED: first bad line " + result.firstBadLine() + " of "
+            + result.records() + " read");
+        return LeaseholdCommand.FAILED;
       }
-      cli.err.println(file + ":" + result.firstBadLine() + ": " + result.problem());
-      cli.err.println(file + ": audit trail TAMPERED: first bad line " + result.firstBadLine() + " of "
-          + result.records() + " read");
-      return LeaseholdCommand.FAILED;
+      cli.out.println(file + ": audit trail intact (" + result.records() + " records)");
+      cli.out.println(key != null
+          ? "MACs: every record's checked with key id " + key.id()
+          : "MACs: not checked (no --key-file): this rules out accidental damage, not a rewrite by someone who can "
+              + "write the file");
+      if (expected != null) {
+        cli.out.println("checkpoint " + expected + ": reached");
+      }
+      if (result.last() != null) {
+        cli.out.println("last checkpoint: " + result.last()
+            + " (keep it where the trail's writers cannot change it; pass it to --checkpoint next time)");
+      }
+      return 0;
+    }
+
+    private AuditKey key() {
+      try {
+        return AuditKey.fromFile(keyFile);
+      } catch (AuditLogException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--key-file: " + e.getMessage());
+      }
+    }
+
+    private AuditCheckpoint checkpoint() {
+      String text = checkpoint;
+      if (!text.strip().matches("\\d+:[0-9a-f]+")) {
+        Path held = Path.of(text);
+        if (!Files.isRegularFile(held)) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "--checkpoint takes SEQ:SEAL (such as 42:"
+              + "9f86d081...) or a file holding it; '" + text + "' is neither");
+        }
+        try { // the last line counts, so checkpoints can be appended to one file over time
+          text = Files.readAllLines(held, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank())
+              .reduce((first, second) -> second).orElse("");
+        } catch (IOException e) {
+          throw new CliException("Cannot read checkpoint file " + held + ": " + e.getMessage(), e);
+        }
+      }
+      try {
+        return AuditCheckpoint.parse(text);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--checkpoint: " + e.getMessage());
+      }
     }
   }
 }

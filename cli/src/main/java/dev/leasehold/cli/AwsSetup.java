@@ -1,6 +1,7 @@
 package dev.leasehold.cli;
 
 import dev.leasehold.catalog.RoleCatalog;
+import dev.leasehold.iam.AwsSharedFiles;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,19 +20,17 @@ import picocli.CommandLine.ParameterException;
 final class AwsSetup {
   private AwsSetup() {}
 
-  /** The shared credentials file: {@code override}, else {@code AWS_SHARED_CREDENTIALS_FILE}, else {@code ~/.aws/credentials}. */
+  /**
+   * The shared credentials file: {@code override}, else as the AWS CLI finds it ({@code AWS_SHARED_CREDENTIALS_FILE},
+   * else {@code ~/.aws/credentials} with {@code ~} = {@code HOME}); see {@link AwsSharedFiles}.
+   */
   static Path credentialsFile(Cli cli, Path override) {
-    if (override != null) {
-      return override;
-    }
-    String env = cli.env.get("AWS_SHARED_CREDENTIALS_FILE");
-    return env != null && !env.isBlank() ? Path.of(env) : cli.home.resolve(".aws").resolve("credentials");
+    return override != null ? override : AwsSharedFiles.credentialsFile(cli.env, cli.home);
   }
 
-  /** The shared config file: {@code AWS_CONFIG_FILE}, else {@code ~/.aws/config}. */
+  /** The shared config file: {@code AWS_CONFIG_FILE}, else {@code ~/.aws/config}; see {@link AwsSharedFiles}. */
   static Path configFile(Cli cli) {
-    String env = cli.env.get("AWS_CONFIG_FILE");
-    return env != null && !env.isBlank() ? Path.of(env) : cli.home.resolve(".aws").resolve("config");
+    return AwsSharedFiles.configFile(cli.env, cli.home);
   }
 
   /**

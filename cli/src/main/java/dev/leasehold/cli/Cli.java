@@ -2,6 +2,7 @@ package dev.leasehold.cli;
 
 import dev.leasehold.approval.ApprovalChannel;
 import dev.leasehold.approval.ApprovalChannels;
+import dev.leasehold.iam.AwsSharedFiles;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -43,9 +44,13 @@ final class Cli {
     this.clock = Objects.requireNonNull(clock, "clock == null");
   }
 
-  /** The real process: {@link System#getenv()}, the standard streams, {@code user.home}, the UTC clock. */
+  /**
+   * The real process: {@link System#getenv()}, the standard streams, the home folder as the AWS CLI finds it
+   * ({@code HOME}, else {@code user.home}; see {@link AwsSharedFiles#home}), the UTC clock.
+   */
   static Cli system() {
-    return new Cli(System.getenv(), System.in, System.out, System.err, () -> System.console() != null,
-        ApprovalChannels::load, Path.of(System.getProperty("user.home", ".")), Clock.systemUTC());
+    Map<String, String> env = System.getenv();
+    return new Cli(env, System.in, System.out, System.err, () -> System.console() != null,
+        ApprovalChannels::load, AwsSharedFiles.home(env, System.getProperty("user.home")), Clock.systemUTC());
   }
 }

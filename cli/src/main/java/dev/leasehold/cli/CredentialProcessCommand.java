@@ -115,7 +115,8 @@ final class CredentialProcessCommand implements Callable<Integer> {
     }
     try (FlowOptions.Embedded embedded = flow.start(cli, "credential-process");
          AgentSession session = embedded.factory().open(request)) {
-      AwsCredentials credentials = session.credentialsProvider().resolveCredentials();
+      AwsCredentials credentials = session.exportCredentials(
+          "credential-process prints the lease for the AWS SDK or CLI that ran it").resolveCredentials();
       if (!(credentials instanceof AwsSessionCredentials lease)) {
         throw new CliException("The lease holds no session token; refusing to print it.");
       }

@@ -6,6 +6,7 @@ import dev.leasehold.approval.ApprovalChannelException;
 import dev.leasehold.audit.AuditSink;
 import dev.leasehold.audit.JsonLinesAuditSink;
 import dev.leasehold.catalog.RoleCatalog;
+import dev.leasehold.iam.AwsSharedFiles;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -146,7 +147,7 @@ final class FlowOptions {
   }
 
   private static Path defaultAuditLog(Cli cli) {
-    Path dir = cli.home.resolve(".leasehold");
+    Path dir = AwsSharedFiles.leaseholdFolder(cli.home);
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {

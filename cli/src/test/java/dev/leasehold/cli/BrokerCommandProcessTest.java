@@ -79,6 +79,7 @@ class BrokerCommandProcessTest {
         "--profile", "hermes-agent", "--sts-endpoint-url", aws.endpoint().toString(), "--approval", "test-approver",
         "--approval-config", approvalConfig.toString(), "--audit-log", audit.toString(), "--listen", "127.0.0.1:0",
         "--token-file", tokenFile.toString());
+    pb.environment().put("HOME", brokerHome.toString());
     pb.environment().remove("AWS_ACCESS_KEY_ID");
     pb.environment().remove("AWS_SECRET_ACCESS_KEY");
     pb.redirectError(dir.resolve("broker-stderr.log").toFile());

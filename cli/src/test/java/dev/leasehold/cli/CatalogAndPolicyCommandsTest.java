@@ -11,6 +11,7 @@ import dev.leasehold.policy.PolicyDocument;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** catalog validate, policy render and lint: exit codes and what each prints where. */
@@ -26,7 +27,17 @@ class CatalogAndPolicyCommandsTest {
 
     assertThat(r.exit()).isZero();
     assertThat(r.out()).contains("valid", "4 roles", "[ec2-read, s3-deploy, rds-query, cloudwatch-read]");
+    assertThat(r.out()).contains("4 roles do not require an intent (add 'requireIntent: true'): ec2-read, s3-deploy, "
+        + "rds-query, cloudwatch-read");
     assertThat(r.err()).isEmpty();
+  }
+
+  @Test
+  void validateSaysWhenEveryRoleRequiresAnIntent() {
+    Result r = cli().run("catalog", "validate", resource("clean-catalog.yaml"));
+
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("every role requires an intent").doesNotContain("do not require");
   }
 
   @Test
@@ -37,6 +48,31 @@ class CatalogAndPolicyCommandsTest {
     assertThat(r.out()).isEmpty();
     assertThat(r.err().lines().toList()).hasSizeGreaterThanOrEqualTo(5)
         .allSatisfy(line -> assertThat(line).matches("\\Q" + BAD + "\\E:\\d+:\\d+: .+"));
+  }
+
+  @Test
+  void aRoleWithoutMfaThatTrustsTheAgentIsAnErrorForValidateLintAndVerify() {
+    String file = resource("mfa-none-agent.yaml");
+    String expected = file + ":14:10: role 'metrics-read' has mfa: none but its trust policy names the agent's own identity";
+    for (String[] args : List.of(new String[] {"catalog", "validate", file}, new String[] {"lint", file},
+        new String[] {"verify", "--catalog", file, "--profile", "admin", "--iam-endpoint-url", "http://127.0.0.1:9"})) {
+      Result r = cli().run(args);
+
+      assertThat(r.exit()).as(String.join(" ", args) + ": " + r.all()).isEqualTo(1);
+      assertThat(r.err()).as(args[0]).contains(expected).contains("trustPrincipal: broker");
+    }
+  }
+
+  @Test
+  void aRoleWithoutMfaThatTrustsTheBrokerIsValidAndItsTrustPolicyNamesTheBroker() {
+    String file = resource("mfa-none-broker.yaml");
+    Result validate = cli().run("catalog", "validate", file);
+    assertThat(validate.exit()).as(validate.all()).isZero();
+
+    Result trust = cli().run("policy", "render", file, "--kind", "trust", "--role", "metrics-read");
+    assertThat(trust.exit()).as(trust.all()).isZero();
+    assertThat(trust.out()).contains("arn:aws:iam::123456789012:role/leasehold-broker")
+        .doesNotContain("user/agents/hermes-dev-agent");
   }
 
   @Test
@@ -137,7 +173,9 @@ class CatalogAndPolicyCommandsTest {
     assertThat(r.out().lines().filter(l -> l.startsWith("WARNING "))).containsExactly(
         r.out().lines().filter(l -> l.startsWith("WARNING write-on-any-resource [rds-query]: ")).findFirst().orElseThrow(),
         r.out().lines().filter(l -> l.startsWith("WARNING write-on-any-resource [cloudwatch-read]: ")).findFirst().orElseThrow());
-    assertThat(r.out()).contains("0 error(s), 2 warning(s), 0 advice");
+    assertThat(r.out()).contains("0 error(s), 2 warning(s), 4 advice");
+    assertThat(r.out().lines().filter(l -> l.startsWith("ADVICE intent-not-required ")))
+        .hasSize(4).anySatisfy(l -> assertThat(l).startsWith("ADVICE intent-not-required [s3-deploy]: "));
   }
 
   @Test

@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -84,12 +85,66 @@ class VerifyAndRevokeCommandsTest {
 
     assertThat(r.exit()).as(r.all()).isZero();
     assertThat(failLines(r)).isEmpty();
-    assertThat(r.out().lines().filter(l -> l.startsWith("PASS "))).hasSize(4 + 4 * 5 + 2);
+    assertThat(r.out().lines().filter(l -> l.startsWith("PASS "))).hasSize(4 + 4 * 6 + 2);
     assertThat(r.out()).contains("PASS role s3-deploy trust policy: only arn:aws:iam::123456789012:user/agents/hermes-dev-agent may assume it, with MFA")
-        .contains("26 checks: 26 passed, 0 failed. The account matches the catalog.");
+        .contains("PASS role ec2-read intent: does not require an intent")
+        .contains("30 checks: 30 passed, 0 failed. The account matches the catalog.");
     assertThat(account.requests("GetRole")).anySatisfy(f -> assertThat(f)
         .containsEntry("Action", "GetRole").containsEntry("RoleName", "hermes-dev-s3-deploy").containsEntry("Version", "2010-05-08"));
     assertThat(r.all()).doesNotContain("admin-secret-never-printed", "AKIAADMIN");
+  }
+
+  /**
+   * The real entry point in a child JVM: HOME names one folder, {@code user.home} another, as when a tool
+   * runs with {@code HOME=/x}. The AWS CLI and the SDKs read {@code $HOME/.aws}; so must leasehold.
+   */
+  @Test
+  void theRealCommandFindsProfilesUnderHomeBeforeUserHome(@TempDir Path elsewhere) throws Exception {
+    account.install();
+    Path otherAws = Files.createDirectories(elsewhere.resolve(".aws"));
+    Files.writeString(otherAws.resolve("credentials"), """
+        [hermes]
+        aws_access_key_id = AKIAAGENTEXAMPLE0001
+        aws_secret_access_key = agent-secret-never-printed
+        [stale]
+        aws_access_key_id = AKIASTALEEXAMPLE0001
+        aws_secret_access_key = stale-secret-never-printed
+        """);
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Path out = elsewhere.resolve("stdout.txt");
+    Path err = elsewhere.resolve("stderr.txt");
+    ProcessBuilder pb = new ProcessBuilder(java, "-Duser.home=" + elsewhere, "-cp", System.getProperty("java.class.path"),
+        "dev.leasehold.cli.Main", "verify", "--catalog", CATALOG, "--profile", "admin",
+        "--iam-endpoint-url", account.endpoint().toString())
+        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
+    pb.environment().put("HOME", home.toString());
+    Process child = pb.start();
+    try {
+      assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("verify finishes within a minute").isTrue();
+      String stdout = Files.readString(out);
+      assertThat(child.exitValue()).as(stdout + Files.readString(err)).isZero();
+      assertThat(stdout).contains("PASS local credentials file: " + credentials + " holds keys for no profile but 'hermes'")
+          .doesNotContain(elsewhere.toString());
+      assertThat(server.getAllServeEvents()).isNotEmpty().allSatisfy(e -> assertThat(e.getRequest().getHeader("Authorization"))
+          .as("signed with the admin profile from $HOME/.aws/config").contains("Credential=AKIAADMINEXAMPLE0001/"));
+    } finally {
+      child.destroyForcibly();
+    }
+  }
+
+  @Test
+  void aTildeInTheFileVariablesMeansHome() {
+    Result r = cliAtHome().env("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials").env("AWS_CONFIG_FILE", "~/.aws/config")
+        .run("verify", "--catalog", CATALOG, "--profile", "admin", "--iam-endpoint-url", installed());
+
+    assertThat(r.exit()).as(r.all()).isZero();
+    assertThat(r.out()).contains("PASS local credentials file: " + credentials + " holds keys for no profile but 'hermes'");
+  }
+
+  private String installed() {
+    account.install();
+    return account.endpoint().toString();
   }
 
   static Stream<Arguments> misconfigurations() {

@@ -1,6 +1,7 @@
 package dev.leasehold.catalog;
 
 import dev.leasehold.catalog.internal.CatalogReader;
+import dev.leasehold.catalog.internal.TrustRule;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -15,11 +16,12 @@ import java.util.Optional;
  *
  * <p>The rules: role keys are unique; every lease lasts between {@link #MIN_DURATION 15 minutes} and
  * {@link #MAX_DURATION one hour} (the cap STS puts on role chaining, and the least a role's
- * {@code MaxSessionDuration} can be, so any lease in that range fits every role). {@code defaults.duration}
- * is the lease length of roles that set none; a role may set a longer one, for consumers outside the JVM
- * that need more than 15 minutes (botocore cannot use a credential with under 10 minutes left, so
- * {@code duration: 25m} gives boto3 and the AWS CLI 15 usable minutes). An agent can never reach a role that
- * is not in its catalog.
+ * {@code MaxSessionDuration} can be, so any lease in that range fits every role); a role with
+ * {@code mfa: none} trusts the broker's identity, never the agent's ({@link TrustPrincipal}).
+ * {@code defaults.duration} is the lease length of roles that set none; a role may set a longer one, for
+ * consumers outside the JVM that need more than 15 minutes (botocore cannot use a credential with under 10
+ * minutes left, so {@code duration: 25m} gives boto3 and the AWS CLI 15 usable minutes). An agent can never
+ * reach a role that is not in its catalog.
  *
  * <p>Load one from a file with {@link #load(Path)} (YAML or JSON, the same shape; the format follows the
  * file extension), from text with {@link #parse(String, Format)}, or with ARNs merged from
@@ -33,8 +35,10 @@ import java.util.Optional;
  * @param defaultDuration the lease length for roles that set none
  * @param defaultRegion the default AWS region, or null
  * @param roles the roles by key, in catalog order
+ * @param broker the broker's identity, which roles with {@code trustPrincipal: broker} trust, or null
  */
-public record RoleCatalog(AgentIdentity agent, Duration defaultDuration, String defaultRegion, Map<String, RoleSpec> roles) {
+public record RoleCatalog(AgentIdentity agent, Duration defaultDuration, String defaultRegion, Map<String, RoleSpec> roles,
+    BrokerIdentity broker) {
 
   /** The shortest lease STS grants: 15 minutes. */
   public static final Duration MIN_DURATION = Duration.ofMinutes(15);
@@ -55,12 +59,21 @@ public record RoleCatalog(AgentIdentity agent, Duration defaultDuration, String 
       if (!role.key().equals(e.getKey())) {
         throw new IllegalArgumentException("role stored under '" + e.getKey() + "' has key '" + role.key() + "'");
       }
+      String trust = TrustRule.problem(role, broker);
+      if (trust != null) {
+        throw new IllegalArgumentException(trust);
+      }
       if (role.duration() != null) {
         checkDuration("roles." + role.key() + ".duration", role.duration());
       }
       copy.put(e.getKey(), role);
     }
     roles = Collections.unmodifiableMap(copy);
+  }
+
+  /** A catalog without a broker identity. */
+  public RoleCatalog(AgentIdentity agent, Duration defaultDuration, String defaultRegion, Map<String, RoleSpec> roles) {
+    this(agent, defaultDuration, defaultRegion, roles, null);
   }
 
   private static void checkDuration(String where, Duration d) {
@@ -156,6 +169,7 @@ public record RoleCatalog(AgentIdentity agent, Duration defaultDuration, String 
     private Duration defaultDuration = DEFAULT_DURATION;
     private String defaultRegion;
     private final Map<String, RoleSpec> roles = new LinkedHashMap<>();
+    private BrokerIdentity broker;
 
     private Builder(AgentIdentity agent) {
       this.agent = agent;
@@ -165,6 +179,8 @@ public record RoleCatalog(AgentIdentity agent, Duration defaultDuration, String 
     public Builder defaultDuration(Duration duration) { this.defaultDuration = duration; return this; }
     /** Sets the default region. */
     public Builder defaultRegion(String region) { this.defaultRegion = region; return this; }
+    /** Sets the broker's identity, which roles with {@code trustPrincipal: broker} trust. */
+    public Builder broker(BrokerIdentity broker) { this.broker = broker; return this; }
 
     /**
      * Adds a role.
@@ -178,9 +194,14 @@ public record RoleCatalog(AgentIdentity agent, Duration defaultDuration, String 
       return this;
     }
 
-    /** Builds the catalog. */
+    /**
+     * Builds the catalog.
+     *
+     * @throws IllegalArgumentException when a setting breaks a catalog rule, such as a role with
+     *     {@code mfa: none} that trusts the agent
+     */
     public RoleCatalog build() {
-      return new RoleCatalog(agent, defaultDuration, defaultRegion, roles);
+      return new RoleCatalog(agent, defaultDuration, defaultRegion, roles, broker);
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.leasehold.iam;
 import dev.leasehold.catalog.MfaRequirement;
 import dev.leasehold.catalog.RoleCatalog;
 import dev.leasehold.catalog.RoleSpec;
+import dev.leasehold.catalog.TrustPrincipal;
 import dev.leasehold.catalog.internal.Arns;
 import dev.leasehold.iam.internal.IamDocuments;
 import dev.leasehold.iam.internal.StatementAtoms;
@@ -41,8 +42,9 @@ import software.amazon.awssdk.services.iam.model.User;
  *       {@code sts:SetSourceIdentity} and {@code sts:TagSession}) on exactly the catalog's role ARNs, with
  *       no wildcard;
  *   <li><b>each role</b>: exists at its catalog ARN; has {@code MaxSessionDuration} 3600; a trust policy
- *       that lets the agent user, and nobody else, assume it, and only with MFA (unless {@code mfa: none})
- *       and its ExternalId when one is set; no AdministratorAccess, PowerUserAccess or {@code *FullAccess}
+ *       that lets the agent user (the broker's identity for {@code trustPrincipal: broker}), and nobody
+ *       else, assume it, and only with MFA (unless {@code mfa: none}, which fails unless the role trusts the
+ *       broker) and its ExternalId when one is set; no AdministratorAccess, PowerUserAccess or {@code *FullAccess}
  *       managed policy and no managed policy the catalog does not declare; inline permissions that grant
  *       exactly the catalog's (drift is shown as a diff, one statement atom per line; an
  *       {@value SessionRevoker#POLICY_NAME} policy left by {@link SessionRevoker} is not drift).
@@ -260,6 +262,18 @@ public final class AccountVerifier {
     checks.add(trust(prefix + "trust policy", spec, role));
     checks.add(managedPolicies(prefix + "managed policies", spec, roleName));
     checks.add(permissions(prefix + "permissions", spec, roleName));
+    checks.add(intent(prefix + "intent", spec));
+  }
+
+  /**
+   * Whether requests must declare an intent. Advice, not a failure (as in the linter): a small read-only
+   * role may be fine to hand out whole, but the check names every role that allows it.
+   */
+  private static Check intent(String name, RoleSpec spec) {
+    return Check.pass(name, spec.requireIntent()
+        ? "requests must declare an intent (requireIntent: true)"
+        : "does not require an intent: a request without one gets the whole role; add 'requireIntent: true' "
+            + "to refuse such requests before anyone is asked");
   }
 
   private static Check maxSessionDuration(String name, Role role) {
@@ -273,9 +287,16 @@ public final class AccountVerifier {
   }
 
   private Check trust(String name, RoleSpec spec, Role role) {
-    String agent = catalog.agent().userArn();
+    boolean broker = spec.trustPrincipal() == TrustPrincipal.BROKER;
+    String agentUser = catalog.agent().userArn();
+    // the one principal the trust policy must admit: the agent user, or the broker's identity
+    String agent = broker ? (catalog.broker() == null ? null : catalog.broker().arn()) : agentUser;
     if (agent == null) {
-      return Check.fail(name, "not checked: the catalog has no agent.userArn");
+      return Check.fail(name, "not checked: the catalog has no " + (broker ? "broker.arn" : "agent.userArn"));
+    }
+    if (spec.mfa() == MfaRequirement.NONE && !broker) {
+      return Check.fail(name, "mfa: none with the agent as trust principal: the agent could assume it with no human; "
+          + "require MFA, or trust the broker (trustPrincipal: broker)");
     }
     PolicyEvaluator trust;
     try {
@@ -288,7 +309,8 @@ public final class AccountVerifier {
     List<String> problems = new ArrayList<>();
     EvaluationResult agentWithMfa = assume(trust, spec, agent, Boolean.TRUE, externalId);
     if (agentWithMfa != EvaluationResult.ALLOW) {
-      problems.add("the agent user " + agent + " cannot assume it (" + describe(agentWithMfa) + ")");
+      problems.add((broker ? "the broker " : "the agent user ") + agent + " cannot assume it ("
+          + describe(agentWithMfa) + ")");
     }
     if (mfa) {
       EvaluationResult without = assume(trust, spec, agent, Boolean.FALSE, externalId);
@@ -302,16 +324,22 @@ public final class AccountVerifier {
       problems.add("it does not require the ExternalId the catalog sets");
     }
     String account = Arns.account(spec.arn());
-    for (String other : List.of("arn:aws:iam::" + account + ":user/leasehold-verify-someone-else",
-        "arn:aws:iam::" + ("000000000000".equals(account) ? "111111111111" : "000000000000") + ":root")) {
+    List<String> others = new ArrayList<>(List.of("arn:aws:iam::" + account + ":user/leasehold-verify-someone-else",
+        "arn:aws:iam::" + ("000000000000".equals(account) ? "111111111111" : "000000000000") + ":root"));
+    if (broker && agentUser != null) {
+      others.add(0, agentUser);
+    }
+    for (String other : others) {
       EvaluationResult r = assume(trust, spec, other, Boolean.TRUE, externalId);
       if (r != EvaluationResult.IMPLICIT_DENY && r != EvaluationResult.EXPLICIT_DENY) {
-        problems.add("principals other than the agent user may assume it (for example " + other + ")");
+        problems.add("principals other than " + (broker ? "the broker" : "the agent user")
+            + " may assume it (for example " + other + ")");
         break;
       }
     }
     if (problems.isEmpty()) {
-      return Check.pass(name, "only " + agent + " may assume it" + (mfa ? ", with MFA" : " (mfa: none)")
+      return Check.pass(name, "only " + agent + " may assume it" + (mfa ? ", with MFA" : broker
+          ? " (mfa: none; the broker's identity)" : " (mfa: none)")
           + (externalId != null ? " and the ExternalId" : ""));
     }
     return Check.fail(name, String.join("; ", problems)

@@ -34,8 +34,9 @@ public final class LocalVerifier {
    * Runs both local checks.
    *
    * @param environment the environment to inspect, usually {@link System#getenv()}
-   * @param credentialsFile the shared credentials file ({@code ~/.aws/credentials}, or where
-   *     {@code AWS_SHARED_CREDENTIALS_FILE} points); a missing file passes
+   * @param credentialsFile the shared credentials file, found with
+   *     {@link AwsSharedFiles#credentialsFile(Map, java.nio.file.Path)} ({@code AWS_SHARED_CREDENTIALS_FILE},
+   *     else {@code $HOME/.aws/credentials}); a missing file passes
    * @param agentProfile the profile the agent's base identity lives in; its keys are expected
    * @return the two checks
    */

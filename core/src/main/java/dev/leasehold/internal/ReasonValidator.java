@@ -6,7 +6,8 @@ import java.util.Set;
 
 /**
  * Checks an agent-written reason. The reason is hostile text: it is shown to a human, stored in the audit
- * trail and sent to STS tags, so it must be concrete and inert.
+ * trail and sent to STS tags, so it must be concrete and inert ({@link AgentText}'s rule, the same one that
+ * intent actions and resources follow).
  */
 public final class ReasonValidator {
   /** Shortest trimmed reason. */
@@ -44,17 +45,10 @@ public final class ReasonValidator {
       throw new InvalidRequestException("A reason is required." + GOOD);
     }
     String trimmed = reason.strip();
-    for (int i = 0; i < trimmed.length(); ) {
-      int cp = trimmed.codePointAt(i);
-      int type = Character.getType(cp);
-      if (type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
-          || type == Character.PARAGRAPH_SEPARATOR || type == Character.UNASSIGNED || type == Character.PRIVATE_USE
-          || type == Character.SURROGATE) {
-        throw new InvalidRequestException(String.format(Locale.ROOT,
-            "The reason contains a control or invisible character (U+%04X at position %d); write it as one "
-                + "line of plain text without escape sequences, tabs or newlines.", cp, i) + GOOD);
-      }
-      i += Character.charCount(cp);
+    try {
+      AgentText.requireInert("The reason", trimmed);
+    } catch (InvalidRequestException e) {
+      throw new InvalidRequestException(e.getMessage() + GOOD);
     }
     int length = trimmed.codePointCount(0, trimmed.length());
     if (length < MIN_LENGTH) {

@@ -13,7 +13,11 @@ import java.util.TreeMap;
  * <p>The rules mirror IAM's request context: action names compare case-insensitively, resources
  * case-sensitively, and condition keys case-insensitively ({@code aws:SourceIp} and {@code aws:sourceip}
  * are the same key). A key absent from {@link #context()} is "not present" for the condition operators
- * ({@code IfExists}, {@code Null}, {@code ForAllValues} treat that specially).
+ * ({@code IfExists}, {@code Null}, {@code ForAllValues} treat that specially). The same context supplies
+ * the values of policy variables: {@code ${aws:username}} takes the value of {@code aws:username}, and so
+ * on; the builder has shortcuts for the principal's keys ({@link Builder#username}, {@link Builder#userId},
+ * {@link Builder#principalTag}, {@link Builder#sourceIdentity}). A key the request does not carry is
+ * absent: the evaluator answers for exactly the context it is given.
  *
  * <p>Immutable and thread-safe.
  *
@@ -26,6 +30,15 @@ import java.util.TreeMap;
  */
 public record EvaluationRequest(String action, String resource, String principalArn,
     Map<String, List<String>> context) {
+
+  /** The context key of an IAM user's friendly name. */
+  public static final String USERNAME = "aws:username";
+  /** The context key of the principal's unique id. */
+  public static final String USERID = "aws:userid";
+  /** The prefix of the context keys of the principal's tags. */
+  public static final String PRINCIPAL_TAG_PREFIX = "aws:PrincipalTag/";
+  /** The context key of the session's source identity. */
+  public static final String SOURCE_IDENTITY = "aws:SourceIdentity";
 
   /** Validates and copies the context. */
   public EvaluationRequest {
@@ -71,6 +84,14 @@ public record EvaluationRequest(String action, String resource, String principal
     public Builder principal(String principalArn) { this.principalArn = principalArn; return this; }
     /** Sets a context key to these values (an empty array makes it present but empty). */
     public Builder context(String key, String... values) { context.put(key, List.of(values)); return this; }
+    /** Sets {@code aws:username}, the IAM user's friendly name (absent for roles and the root user). */
+    public Builder username(String username) { return context(USERNAME, username); }
+    /** Sets {@code aws:userid}, the principal's unique id ({@code role-id:session-name} for a role session). */
+    public Builder userId(String userId) { return context(USERID, userId); }
+    /** Sets {@code aws:PrincipalTag/<key>} to {@code value}. */
+    public Builder principalTag(String key, String value) { return context(PRINCIPAL_TAG_PREFIX + key, value); }
+    /** Sets {@code aws:SourceIdentity}, the source identity set when the session was assumed. */
+    public Builder sourceIdentity(String sourceIdentity) { return context(SOURCE_IDENTITY, sourceIdentity); }
 
     /** Builds the request. */
     public EvaluationRequest build() {

@@ -3,7 +3,6 @@ package dev.leasehold.policy;
 import dev.leasehold.policy.internal.CompiledStatement;
 import dev.leasehold.policy.internal.Tri;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -12,39 +11,57 @@ import java.util.List;
  * {@link EvaluationResult#ALLOW}; otherwise {@link EvaluationResult#IMPLICIT_DENY}.
  *
  * <p>Matching: actions case-insensitively with {@code *} and {@code ?} (service prefix included);
- * resources case-sensitively with {@code *} and {@code ?}; {@code NotAction}, {@code NotResource} and
- * {@code NotPrincipal} invert their element; {@code Principal} for trust policies. Conditions: the
- * {@code String*}, {@code Bool}, {@code Numeric*}, {@code Date*} (ISO-8601 or epoch seconds),
- * {@code Arn*}, {@code IpAddress}/{@code NotIpAddress} (IPv4 and IPv6 CIDR) and {@code Null} operators,
- * with {@code IfExists}, {@code ForAnyValue:} and {@code ForAllValues:}. Operator names are matched
- * case-insensitively.
+ * resources case-sensitively with {@code *} and {@code ?} within the colon-separated segments of an ARN,
+ * as IAM matches them; {@code NotAction}, {@code NotResource} and {@code NotPrincipal} invert their
+ * element; {@code Principal} for trust policies. Conditions: the {@code String*}, {@code Bool},
+ * {@code Numeric*}, {@code Date*} (ISO-8601 or epoch seconds), {@code Arn*}, {@code IpAddress}/{@code
+ * NotIpAddress} (IPv4 and IPv6 CIDR) and {@code Null} operators, with {@code IfExists},
+ * {@code ForAnyValue:} and {@code ForAllValues:} (on a missing key {@code ForAnyValue} is false and
+ * {@code ForAllValues} true, {@code IfExists} or not). Operator names are matched case-insensitively.
  *
- * <p>When a statement that could change the answer holds a condition the evaluator cannot decide (an
- * unknown operator, a policy variable such as {@code ${aws:username}}), the answer is
- * {@link EvaluationResult#UNKNOWN}, which callers must treat as a denial. A definite explicit deny still
- * wins over it, and it never turns into an allow.
+ * <p>Policy variables ({@code ${aws:username}}, {@code ${aws:PrincipalTag/team}}, {@code ${s3:prefix}},
+ * {@code ${key, 'default'}}, and the escapes {@code ${*}}, {@code ${?}}, {@code ${$}}) in {@code Resource},
+ * {@code NotResource} and string and ARN condition values are resolved from the request's context. A
+ * variable without a value never matches literally: its pattern matches no resource and its condition value
+ * equals nothing, and an {@code Allow} statement holding one does not apply at all.
+ *
+ * <p>When a statement that could change the answer holds something the evaluator cannot decide (an
+ * unknown operator, broken variable syntax, an ARN pattern that IAM's documented readings match
+ * differently), the answer is {@link EvaluationResult#UNKNOWN}, which callers must treat as a denial. A
+ * definite explicit deny still wins over it, and it never turns into an allow. The evaluator is never
+ * more permissive than IAM's documented rules for the request it is given: a context key the request does
+ * not carry is taken to be absent.
  *
  * <p>Statements are compiled once when the evaluator is created (lower-cased action patterns, wildcard
- * matchers without regular expressions, parsed condition values), so {@link #evaluate} allocates nothing
- * but what parsing the request's own condition values needs. Immutable and thread-safe.
+ * matchers without regular expressions, parsed condition values), so {@link #evaluate} allocates little:
+ * what parsing the request's own condition values needs, the substituted text of patterns that hold policy
+ * variables, and one row pair for a resource pattern with a wildcard inside an ARN segment. Immutable and
+ * thread-safe.
  */
 public final class PolicyEvaluator {
   private final CompiledStatement[] statements;
 
-  private PolicyEvaluator(List<Statement> statements) {
-    this.statements = statements.stream().map(CompiledStatement::compile).toArray(CompiledStatement[]::new);
+  private PolicyEvaluator(CompiledStatement[] statements) {
+    this.statements = statements;
   }
 
-  /** An evaluator of all statements of these documents together (as IAM combines identity policies). */
+  /**
+   * An evaluator of all statements of these documents together (as IAM combines identity policies). Policy
+   * variables are resolved in documents of version {@value PolicyDocument#VERSION}; in a document of an
+   * older version (or none), IAM takes {@code ${...}} as literal text, and so does the evaluator.
+   */
   public static PolicyEvaluator of(PolicyDocument... documents) {
-    List<Statement> all = new ArrayList<>();
-    Arrays.stream(documents).forEach(d -> all.addAll(d.statements()));
-    return new PolicyEvaluator(all);
+    List<CompiledStatement> all = new ArrayList<>();
+    for (PolicyDocument d : documents) {
+      boolean variables = PolicyDocument.VERSION.equals(d.version());
+      d.statements().forEach(s -> all.add(CompiledStatement.compile(s, variables)));
+    }
+    return new PolicyEvaluator(all.toArray(CompiledStatement[]::new));
   }
 
-  /** An evaluator of these statements. */
+  /** An evaluator of these statements, read as statements of a {@value PolicyDocument#VERSION} document. */
   public static PolicyEvaluator of(List<Statement> statements) {
-    return new PolicyEvaluator(List.copyOf(statements));
+    return new PolicyEvaluator(statements.stream().map(CompiledStatement::compile).toArray(CompiledStatement[]::new));
   }
 
   /** Evaluates one request. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.leasehold.catalog.MfaRequirement;
 import dev.leasehold.catalog.RoleCatalog;
 import dev.leasehold.catalog.RoleSpec;
+import dev.leasehold.catalog.TrustPrincipal;
 import dev.leasehold.catalog.internal.Arns;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
@@ -16,9 +17,10 @@ import java.util.Map;
  * Renders the IAM policies a catalog implies, so what is deployed matches what Leasehold enforces.
  *
  * <ul>
- *   <li>{@link #trustPolicy}: only the agent user may assume the role ({@code sts:AssumeRole}, plus
- *       {@code sts:SetSourceIdentity} and {@code sts:TagSession} so every lease carries who and why), and
- *       only with MFA ({@code Bool aws:MultiFactorAuthPresent "true"}) unless the role says {@code mfa: none};
+ *   <li>{@link #trustPolicy}: only the agent user (or, for {@code trustPrincipal: broker}, the broker's
+ *       identity) may assume the role ({@code sts:AssumeRole}, plus {@code sts:SetSourceIdentity} and
+ *       {@code sts:TagSession} so every lease carries who and why), and only with MFA
+ *       ({@code Bool aws:MultiFactorAuthPresent "true"}) unless the role says {@code mfa: none};
  *       with {@code StringEquals sts:ExternalId} when the role sets one.
  *   <li>{@link #permissionPolicy}: the role's catalog permissions, as its inline policy.
  *   <li>{@link #agentUserPolicy}: the agent user may assume exactly the catalog's role ARNs, nothing else
@@ -42,15 +44,21 @@ public final class PolicyRenderer {
   private PolicyRenderer() {}
 
   /**
-   * The trust policy of {@code role}.
+   * The trust policy of {@code role}: its one principal is the agent user, or the broker's identity for a
+   * role with {@code trustPrincipal: broker}.
    *
-   * @throws IllegalArgumentException when the catalog has no {@code agent.userArn}
+   * @throws IllegalArgumentException when the catalog has no {@code agent.userArn} (or, for a broker role,
+   *     no {@code broker.arn})
    * @throws PolicyTooLargeException above 2,048 characters
    */
   public static PolicyDocument trustPolicy(RoleCatalog catalog, RoleSpec role) {
+    boolean broker = role.trustPrincipal() == TrustPrincipal.BROKER;
+    if (broker && catalog.broker() == null) {
+      throw new IllegalArgumentException("Role '" + role.key() + "' trusts the broker, but the catalog has no broker.arn");
+    }
     Statement.Builder s = Statement.allow(TRUST_ACTIONS.toArray(String[]::new))
-        .sid("LeaseholdAgentAssume")
-        .principal(Principal.aws(userArn(catalog)));
+        .sid(broker ? "LeaseholdBrokerAssume" : "LeaseholdAgentAssume")
+        .principal(Principal.aws(broker ? catalog.broker().arn() : userArn(catalog)));
     if (role.mfa() == MfaRequirement.REQUIRED) {
       s.condition("Bool", "aws:MultiFactorAuthPresent", "true");
     }

@@ -1,6 +1,7 @@
 package dev.leasehold.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.leasehold.policy.Effect;
@@ -110,7 +111,7 @@ class RoleCatalogLoadingTest {
         file + ":7:13: duration 2h is outside 15m to 1h (STS grants at least 15 minutes; Leasehold leases at most one hour)",
         file + ":11:10: roles.ec2-read.arn: account id in 'arn:aws:iam::12345:role/hermes-dev-ec2-read' must be 12 digits, was '12345'",
         file + ":12:5: unknown key 'colour'; expected one of arn, description, duration, environment, externalId, "
-            + "managedPolicies, mfa, notAfter, permissions",
+            + "managedPolicies, mfa, notAfter, permissions, requireIntent, trustPrincipal",
         file + ":14:17: effect must be \"Allow\" or \"Deny\", was \"Permit\"",
         file + ":17:3: duplicate key 'ec2-read' (first defined at line 10); keep only one");
     assertThat(e.getMessage().lines()).hasSize(5).allMatch(l -> l.startsWith(file + ":"));
@@ -123,7 +124,7 @@ class RoleCatalogLoadingTest {
     assertThat(e.problems()).singleElement().satisfies(p -> {
       assertThat(p.line()).isEqualTo(6);
       assertThat(p.column()).isEqualTo(1);
-      assertThat(p.message()).isEqualTo("unknown key 'defualts'; expected one of agent, defaults, roles, version");
+      assertThat(p.message()).isEqualTo("unknown key 'defualts'; expected one of agent, broker, defaults, roles, version");
     });
   }
 
@@ -260,12 +261,79 @@ class RoleCatalogLoadingTest {
             org.assertj.core.groups.Tuple.tuple(27, 28, "condition operator \"Bool\" must map context keys to values, such as {\"aws:SecureTransport\": \"true\"}"));
   }
 
+  private static final String BROKER = """
+      broker:
+        arn: arn:aws:iam::123456789012:role/leasehold-broker
+      """;
+
+  @Test
+  void aRoleWithoutMfaWhoseTrustNamesTheAgentIsAnError() {
+    CatalogInvalidException e = invalid(HEAD + role("""
+        arn: arn:aws:iam::123456789012:role/r
+        mfa: none
+        externalId: ext-123
+        """ + PERMISSIONS));
+
+    assertThat(e.problems()).singleElement().satisfies(p -> {
+      assertThat(p.line()).isEqualTo(11);
+      assertThat(p.column()).isEqualTo(10);
+      assertThat(p.message()).contains("role 's3-deploy' has mfa: none", "agent's own identity", "without any human",
+          "trustPrincipal: broker");
+    });
+  }
+
+  @Test
+  void aBrokerTrustPrincipalNeedsTheCatalogsBrokerIdentity() {
+    CatalogInvalidException e = invalid(HEAD + role("""
+        arn: arn:aws:iam::123456789012:role/r
+        mfa: none
+        trustPrincipal: broker
+        """ + PERMISSIONS));
+
+    assertThat(e.problems()).singleElement().satisfies(p -> {
+      assertThat(p.line()).isEqualTo(12);
+      assertThat(p.message()).contains("trustPrincipal: broker", "no broker identity", "broker:");
+    });
+    assertThat(invalid(HEAD + role("""
+        arn: arn:aws:iam::123456789012:role/r
+        trustPrincipal: someone
+        """ + PERMISSIONS)).problems()).singleElement()
+        .satisfies(p -> assertThat(p.message()).isEqualTo("trustPrincipal must be 'agent' or 'broker', was 'someone'"));
+  }
+
+  @Test
+  void aRoleWithoutMfaWhoseTrustNamesTheBrokerIsValid() {
+    RoleCatalog c = RoleCatalog.parse(BROKER + HEAD + role("""
+        arn: arn:aws:iam::123456789012:role/r
+        mfa: none
+        trustPrincipal: broker
+        """ + PERMISSIONS), RoleCatalog.Format.YAML);
+
+    assertThat(c.broker()).isEqualTo(new BrokerIdentity("arn:aws:iam::123456789012:role/leasehold-broker"));
+    assertThat(c.role("s3-deploy").orElseThrow().trustPrincipal()).isEqualTo(TrustPrincipal.BROKER);
+  }
+
+  @Test
+  void aCatalogBuiltInCodeFollowsTheSameRule() {
+    RoleSpec open = RoleSpec.builder("r", "arn:aws:iam::123456789012:role/r").mfa(MfaRequirement.NONE)
+        .permission(dev.leasehold.policy.Statement.allow("s3:GetObject").resources("*").build()).build();
+    AgentIdentity agent = new AgentIdentity("hermes", null, null);
+    assertThatThrownBy(() -> RoleCatalog.builder(agent).role(open).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("role 'r' has mfa: none");
+    assertThatThrownBy(() -> RoleCatalog.builder(agent).role(open.toBuilder().trustPrincipal(TrustPrincipal.BROKER).build()).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no broker identity");
+    RoleCatalog ok = RoleCatalog.builder(agent).broker(new BrokerIdentity("arn:aws:iam::123456789012:role/leasehold-broker"))
+        .role(open.toBuilder().trustPrincipal(TrustPrincipal.BROKER).build()).build();
+    assertThat(ok.role("r")).isPresent();
+  }
+
   @Test
   void optionalRoleFieldsAreRead() {
-    RoleCatalog c = RoleCatalog.parse(HEAD + role("""
+    RoleCatalog c = RoleCatalog.parse(BROKER + HEAD + role("""
         arn: arn:aws:iam::123456789012:role/r
         environment: prod
         mfa: none
+        trustPrincipal: broker
         externalId: ext-123
         notAfter: 2026-12-31T23:59:59Z
         managedPolicies: ["arn:aws:iam::aws:policy/ReadOnlyAccess"]

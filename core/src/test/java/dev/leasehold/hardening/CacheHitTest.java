@@ -82,7 +82,8 @@ class CacheHitTest {
     Instant now = Instant.now();
     MutableClock clock = new MutableClock(now);
     RoleCatalog reference = TestCatalogs.reference();
-    RoleCatalog.Builder b = RoleCatalog.builder(reference.agent()).defaultRegion(reference.defaultRegion());
+    RoleCatalog.Builder b = RoleCatalog.builder(reference.agent()).defaultRegion(reference.defaultRegion())
+        .broker(reference.broker());
     reference.roles().values().forEach(r -> b.role(r.key().equals("s3-deploy")
         ? r.toBuilder().notAfter(now.plus(Duration.ofMinutes(5))).build() : r));
     try (AwsSessionFactory leasehold = Leasehold.factory(stub.endpoint(), FakeApprover.approving("111222"), audit)
@@ -144,7 +145,7 @@ class CacheHitTest {
       }
 
       assertThat(first.isOpen()).isFalse();
-      assertThatThrownBy(() -> first.credentialsProvider().resolveCredentials())
+      assertThatThrownBy(() -> first.exportCredentials("check that the lease resolves to the planted test credentials").resolveCredentials())
           .isInstanceOf(SessionExpiredException.class).hasMessageContaining("never refreshed silently");
     }
   }

@@ -133,7 +133,8 @@ class ConcurrencySoakTest {
 
   static RoleCatalog catalog() {
     RoleCatalog reference = TestCatalogs.reference();
-    RoleCatalog.Builder b = RoleCatalog.builder(reference.agent()).defaultRegion(reference.defaultRegion());
+    RoleCatalog.Builder b = RoleCatalog.builder(reference.agent()).defaultRegion(reference.defaultRegion())
+        .broker(reference.broker());
     reference.roles().values().forEach(b::role);
     return b.role(RoleSpec.builder("broken", BROKEN_ARN)
         .permission(Statement.allow("ec2:Describe*").resources("*").build()).build()).build();

@@ -85,7 +85,12 @@ class ConditionEdgesTest {
       "arn:aws:*:us-east-1:*:*, arn:aws:sns:us-east-1:123456789012:topic, ALLOW",
       "arn:aws:*:us-east-1:*:*, arn:aws:sns:us-west-2:123456789012:topic, IMPLICIT_DENY",
       "arn:aws:*:*:*:*, arn:aws:sns:us-east-1:123456789012, IMPLICIT_DENY",
-      "arn:aws:sns:*:*:topic, arn:aws:sns:us-east-1:123:456:topic, IMPLICIT_DENY",
+      // AWS documents two readings that differ here: the segment rule lets the '*' that ends the account
+      // segment run on over "123:456", the six-part rule puts "456:topic" in the resource part
+      "arn:aws:sns:*:*:topic, arn:aws:sns:us-east-1:123:456:topic, UNKNOWN",
+      "arn:aws:sns:?s-east-1:*:topic, arn:aws:sns:us-east-1:123:topic, ALLOW",
+      "arn:aws:sns?us-east-1:*:topic, arn:aws:sns:us-east-1:123:topic, IMPLICIT_DENY",
+      "arn:aws:sns:us-east-1:123:t*c, arn:aws:sns:us-east-1:123:to:pic, UNKNOWN",
       "arn:aws:sns:*:*:*, arn:aws:sns:us-east-1:123:456:topic, ALLOW",
       "arn:aws:sns:us-east-1:*:t?pic, arn:aws:sns:us-east-1:1:topic, ALLOW",
       "arn:aws:s*, arn:aws:sns:us-east-1:1:topic, ALLOW",

@@ -65,12 +65,59 @@ class AccountVerifierTest {
     assertThat(failed(checks)).isEmpty();
     assertThat(checks).extracting(Check::name).startsWith("agent user exists", "agent user groups",
         "agent user policies", "agent user assume-only", "role ec2-read exists", "role ec2-read max session duration",
-        "role ec2-read trust policy", "role ec2-read managed policies", "role ec2-read permissions");
-    assertThat(checks).hasSize(4 + 4 * 5);
+        "role ec2-read trust policy", "role ec2-read managed policies", "role ec2-read permissions",
+        "role ec2-read intent");
+    assertThat(checks).hasSize(4 + 4 * 6);
     assertThat(account.requests("GetRole")).extracting(f -> f.get("RoleName"))
         .containsExactly("hermes-dev-ec2-read", "hermes-dev-s3-deploy", "hermes-dev-rds-query", "hermes-dev-cloudwatch-read");
     assertThat(account.requests("GetRole").get(0)).containsEntry("Version", "2010-05-08");
     assertThat(account.requests("GetUser").get(0)).containsEntry("UserName", "hermes-dev-agent");
+  }
+
+  @Test
+  void eachRoleSaysWhetherItRequiresAnIntentWithoutFailing() {
+    RoleCatalog.Builder mixed = RoleCatalog.builder(CATALOG.agent()).defaultDuration(CATALOG.defaultDuration())
+        .defaultRegion(CATALOG.defaultRegion());
+    CATALOG.roles().values().forEach(r ->
+        mixed.role(r.key().equals("s3-deploy") ? r.toBuilder().requireIntent(true).build() : r));
+    account.install();
+    List<Check> checks = AccountVerifier.builder().catalog(mixed.build()).iamClient(iam).build().verify();
+
+    assertThat(checks).filteredOn(c -> !c.passed()).extracting(Check::toString).isEmpty();
+    List<Check> intent = checks.stream().filter(c -> c.name().endsWith(" intent")).toList();
+    assertThat(intent).extracting(Check::name).containsExactly("role ec2-read intent", "role s3-deploy intent",
+        "role rds-query intent", "role cloudwatch-read intent");
+    assertThat(intent.get(1).detail()).isEqualTo("requests must declare an intent (requireIntent: true)");
+    assertThat(List.of(intent.get(0), intent.get(2), intent.get(3))).allSatisfy(c -> assertThat(c.detail())
+        .startsWith("does not require an intent").contains("add 'requireIntent: true'"));
+  }
+
+  @Test
+  void aRoleWithoutMfaMustBeAssumableByTheBrokerAndNotByTheAgent() {
+    RoleCatalog catalog = dev.leasehold.support.TestCatalogs.reference();
+    String broker = catalog.broker().arn();
+    IamAccount brokered = IamAccount.wellConfigured(server, catalog);
+    brokered.install();
+
+    List<Check> checks = AccountVerifier.builder().catalog(catalog).iamClient(iam).build().verify();
+    assertThat(checks).filteredOn(c -> c.name().equals("role platform-read trust policy")).singleElement()
+        .satisfies(c -> {
+          assertThat(c.passed()).as(c.toString()).isTrue();
+          assertThat(c.toString()).contains("only " + broker + " may assume it (mfa: none; the broker's identity)");
+        });
+
+    // the same role, deployed with the agent user as its principal: the agent could assume it without a human
+    var agentTrusting = catalog.role("platform-read").orElseThrow().toBuilder()
+        .trustPrincipal(dev.leasehold.catalog.TrustPrincipal.AGENT).build();
+    brokered.role("platform-read").trust = dev.leasehold.policy.PolicyRenderer.trustPolicy(catalog, agentTrusting).toJson();
+    brokered.install();
+    List<Check> again = AccountVerifier.builder().catalog(catalog).iamClient(iam).build().verify();
+    assertThat(again).filteredOn(c -> c.name().equals("role platform-read trust policy")).singleElement()
+        .satisfies(c -> {
+          assertThat(c.passed()).isFalse();
+          assertThat(c.toString()).contains("the broker " + broker + " cannot assume it",
+              "principals other than the broker may assume it (for example " + catalog.agent().userArn() + ")");
+        });
   }
 
   static Stream<Arguments> misconfigurations() {

@@ -175,7 +175,9 @@ class PolicyEvaluatorTableTest {
         // what the evaluator does not know is UNKNOWN, never ALLOW
         row(cond("BinaryEquals", "\"k\":\"QmluYXJ5\""), "k=QmluYXJ5", UNKNOWN),
         row(cond("StringFancyMatch", "\"k\":\"a\""), "k=a", UNKNOWN),
-        row(cond("StringEquals", "\"k\":\"${aws:username}\""), "k=hermes", UNKNOWN),
+        // a policy variable without a value equals nothing ("Policy variables with no value"); with one, it is substituted
+        row(cond("StringEquals", "\"k\":\"${aws:username}\""), "k=hermes", IMPLICIT_DENY),
+        row(cond("StringEquals", "\"k\":\"${aws:username}\""), "k=hermes;aws:username=hermes", ALLOW),
         row(cond("StringEquals", "\"k\":\"a\"},\"BinaryEquals\":{\"b\":\"QQ==\""), "k=b", IMPLICIT_DENY),
         row(doc("{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}",
             "{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"BinaryEquals\":{\"k\":\"QQ==\"}}}"),

@@ -54,6 +54,19 @@ class PolicyRendererTest {
   }
 
   @Test
+  void aBrokerRoleTrustsOnlyTheBrokersIdentity() {
+    RoleCatalog catalog = dev.leasehold.support.TestCatalogs.reference();
+    RoleSpec platform = catalog.role("platform-read").orElseThrow();
+    PolicyEvaluator evaluator = PolicyEvaluator.of(PolicyDocument.parse(PolicyRenderer.trustPolicy(catalog, platform).toJson()));
+
+    assertThat(evaluator.evaluate(EvaluationRequest.builder("sts:AssumeRole", platform.arn()).principal(catalog.broker().arn())
+        .context("sts:ExternalId", "hermes-ext-7731").build())).isEqualTo(EvaluationResult.ALLOW);
+    assertThat(evaluator.evaluate(EvaluationRequest.builder("sts:AssumeRole", platform.arn()).principal(catalog.agent().userArn())
+        .context("sts:ExternalId", "hermes-ext-7731").context("aws:MultiFactorAuthPresent", "true").build()))
+        .isEqualTo(EvaluationResult.IMPLICIT_DENY);
+  }
+
+  @Test
   void agentUserPolicyAllowsExactlyTheCatalogRoles() {
     PolicyDocument user = PolicyDocument.parse(PolicyRenderer.agentUserPolicy(CATALOG).toJson());
     PolicyEvaluator evaluator = PolicyEvaluator.of(user);

@@ -21,11 +21,15 @@ public final class Leasehold {
   private Leasehold() {}
 
   public static AwsSessionFactory.Builder factory(URI sts, ApprovalChannel channel, AuditSink audit) {
+    return factory(sts, channel).auditSink(audit);
+  }
+
+  /** As {@link #factory(URI, ApprovalChannel, AuditSink)} but with no audit trail set yet (set an audit log). */
+  public static AwsSessionFactory.Builder factory(URI sts, ApprovalChannel channel) {
     return AwsSessionFactory.builder()
         .catalog(TestCatalogs.reference())
         .baseCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create(BASE_KEY_ID, BASE_SECRET)))
         .approvalChannel(channel)
-        .auditSink(audit)
         .stsEndpoint(sts)
         .retry(FAST_RETRY)
         .environment(Map.of())

@@ -1,6 +1,8 @@
 package dev.leasehold.support;
 
 import dev.leasehold.catalog.AgentIdentity;
+import dev.leasehold.catalog.BrokerIdentity;
+import dev.leasehold.catalog.TrustPrincipal;
 import dev.leasehold.catalog.MfaRequirement;
 import dev.leasehold.catalog.RoleCatalog;
 import dev.leasehold.catalog.RoleSpec;
@@ -16,6 +18,7 @@ public final class TestCatalogs {
   public static RoleCatalog reference() {
     return RoleCatalog.builder(new AgentIdentity("hermes", MFA_SERIAL, "arn:aws:iam::123456789012:user/agents/hermes-dev-agent"))
         .defaultRegion("us-east-1")
+        .broker(new BrokerIdentity("arn:aws:iam::123456789012:role/leasehold-broker"))
         .role(RoleSpec.builder("ec2-read", "arn:aws:iam::123456789012:role/hermes-dev-ec2-read")
             .description("Describe-only access to EC2.")
             .permission(Statement.allow("ec2:Describe*", "ec2:Get*", "ec2:List*").resources("*").build()).build())
@@ -27,7 +30,7 @@ public final class TestCatalogs {
             .environment("prod")
             .permission(Statement.allow("s3:GetObject").resources("arn:aws:s3:::hermes-prod/*").build()).build())
         .role(RoleSpec.builder("platform-read", "arn:aws:iam::123456789012:role/hermes-platform-read")
-            .mfa(MfaRequirement.NONE).externalId("hermes-ext-7731")
+            .mfa(MfaRequirement.NONE).trustPrincipal(TrustPrincipal.BROKER).externalId("hermes-ext-7731")
             .permission(Statement.allow("cloudwatch:GetMetricData").resources("*").build()).build())
         .build();
   }

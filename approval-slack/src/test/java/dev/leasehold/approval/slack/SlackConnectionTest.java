@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.google.gson.JsonObject;
 import dev.leasehold.approval.ApprovalRequest;
 import dev.leasehold.approval.Decision;
 import dev.leasehold.approval.MfaCode;
@@ -53,6 +54,30 @@ class SlackConnectionTest {
         && slack.socket.hasOpenConnection());
     approve(request);
     assertThat(decision.get(10, TimeUnit.SECONDS)).isInstanceOf(Decision.Approved.class);
+  }
+
+  @Test
+  void everyEnvelopeTypeWithAnEnvelopeIdIsAcknowledgedAsSlackRequires() throws Exception {
+    SlackApprovalChannel channel = slack.channel();
+    slack.decideAsync(channel, slack.request().build());
+    slack.awaitPosted();
+    JsonObject event = new JsonObject();
+    event.addProperty("type", "event_callback");
+    event.addProperty("team_id", "T0LEASEHOLD");
+    JsonObject command = new JsonObject();
+    command.addProperty("command", "/leasehold");
+    command.addProperty("text", "status");
+
+    String eventsApi = slack.socket.sendEnvelope("events_api", event);
+    String slashCommand = slack.socket.sendEnvelope("slash_commands", command);
+    String unknownType = slack.socket.sendEnvelope("some_future_type", new JsonObject());
+
+    for (String envelopeId : List.of(eventsApi, slashCommand, unknownType)) {
+      JsonObject ack = slack.socket.awaitAck(envelopeId);
+      assertThat(ack.keySet()).as("a plain acknowledgement of %s", envelopeId).containsExactly("envelope_id");
+    }
+    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+        .until(() -> slack.socket.acks(eventsApi).size() == 1 && slack.socket.acks(slashCommand).size() == 1);
   }
 
   @Test

@@ -98,6 +98,23 @@ final class SocketModeServer extends WebSocketServer {
     newest().send(envelope.toString());
   }
 
+  /**
+   * Sends an envelope of another type, such as {@code events_api} or {@code slash_commands}, with Slack's
+   * fields; returns its envelope id.
+   */
+  String sendEnvelope(String type, JsonObject payload) {
+    String envelopeId = "env-" + envelopes.incrementAndGet();
+    JsonObject envelope = new JsonObject();
+    envelope.addProperty("envelope_id", envelopeId);
+    envelope.add("payload", payload);
+    envelope.addProperty("type", type);
+    envelope.addProperty("accepts_response_payload", type.equals("slash_commands"));
+    envelope.addProperty("retry_attempt", 0);
+    envelope.addProperty("retry_reason", "");
+    newest().send(envelope.toString());
+    return envelopeId;
+  }
+
   /** Asks the client to reconnect, as Slack does before it refreshes a connection. */
   void sendDisconnect() {
     newest().send("{\"type\":\"disconnect\",\"reason\":\"refresh_requested\","

@@ -45,6 +45,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 
 /** The broker's HTTP server: the agent API and the per-lease container-credentials endpoints. */
@@ -82,11 +83,19 @@ public final class BrokerServer implements AutoCloseable {
     final String token;
     final CompletableFuture<AgentSession> flow = new CompletableFuture<>();
     final AtomicBoolean ended = new AtomicBoolean();
+    private AwsCredentialsProvider exported;
 
     Lease(String id, String client, String token) {
       this.id = id;
       this.client = client;
       this.token = token;
+    }
+
+    synchronized AwsCredentialsProvider credentials(AgentSession session) {
+      if (exported == null) {
+        exported = LeaseCredentials.export(session);
+      }
+      return exported;
     }
   }
 
@@ -446,7 +455,7 @@ public final class BrokerServer implements AutoCloseable {
           + "ask again (run the command again under leasehold exec), or give the role a longer duration such as 25m.");
       return;
     }
-    AwsCredentials credentials = LeaseCredentials.of(session);
+    AwsCredentials credentials = lease.credentials(session).resolveCredentials();
     if (!(credentials instanceof AwsSessionCredentials lc)) {
       message(exchange, 500, "The lease holds no session token.");
       return;

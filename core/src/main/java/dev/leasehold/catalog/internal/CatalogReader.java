@@ -6,11 +6,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.leasehold.catalog.AgentIdentity;
+import dev.leasehold.catalog.BrokerIdentity;
 import dev.leasehold.catalog.CatalogInvalidException;
 import dev.leasehold.catalog.CatalogProblem;
 import dev.leasehold.catalog.MfaRequirement;
 import dev.leasehold.catalog.RoleCatalog;
 import dev.leasehold.catalog.RoleSpec;
+import dev.leasehold.catalog.TrustPrincipal;
 import dev.leasehold.policy.Condition;
 import dev.leasehold.policy.Effect;
 import dev.leasehold.policy.Statement;
@@ -48,11 +50,12 @@ public final class CatalogReader {
       .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
       .build();
 
-  private static final Set<String> ROOT_KEYS = Set.of("version", "agent", "defaults", "roles");
+  private static final Set<String> ROOT_KEYS = Set.of("version", "agent", "broker", "defaults", "roles");
+  private static final Set<String> BROKER_KEYS = Set.of("arn");
   private static final Set<String> AGENT_KEYS = Set.of("name", "mfaSerial", "userArn");
   private static final Set<String> DEFAULTS_KEYS = Set.of("duration", "region");
   private static final Set<String> ROLE_KEYS = Set.of("arn", "description", "environment", "mfa", "externalId",
-      "notAfter", "duration", "permissions", "managedPolicies");
+      "notAfter", "duration", "permissions", "managedPolicies", "trustPrincipal", "requireIntent");
   private static final Set<String> STATEMENT_KEYS =
       Set.of("sid", "effect", "actions", "notActions", "resources", "notResources", "conditions");
 
@@ -207,6 +210,8 @@ public final class CatalogReader {
       sink.at(version.value(), "version must be 1");
     }
     AgentIdentity agent = agent(root, sink, terraform);
+    BrokerIdentity broker = broker(root, sink);
+    boolean brokerDeclared = root.members().containsKey("broker");
     Duration defaultDuration = RoleCatalog.DEFAULT_DURATION;
     String region = null;
     Member defaults = root.members().get("defaults");
@@ -230,7 +235,7 @@ public final class CatalogReader {
         sink.at(r, "roles must define at least one role");
       }
       for (Member role : r.members().values()) {
-        RoleSpec spec = role(role, defaultDuration, sink, terraform);
+        RoleSpec spec = role(role, defaultDuration, sink, terraform, brokerDeclared);
         if (spec != null) {
           roles.put(spec.key(), spec);
         }
@@ -239,7 +244,8 @@ public final class CatalogReader {
     if (!problems.isEmpty() || agent == null) {
       return null;
     }
-    RoleCatalog.Builder builder = RoleCatalog.builder(agent).defaultDuration(defaultDuration).defaultRegion(region);
+    RoleCatalog.Builder builder = RoleCatalog.builder(agent).defaultDuration(defaultDuration).defaultRegion(region)
+        .broker(broker);
     roles.values().forEach(builder::role);
     return builder.build();
   }
@@ -263,7 +269,28 @@ public final class CatalogReader {
     return name == null ? null : new AgentIdentity(name, mfaSerial, userArn);
   }
 
-  private RoleSpec role(Member role, Duration defaultDuration, Problems sink, Terraform terraform) {
+  /** The optional {@code broker: {arn: ...}}: the identity that roles with {@code trustPrincipal: broker} trust. */
+  private static BrokerIdentity broker(Obj root, Problems sink) {
+    Member member = root.members().get("broker");
+    if (member == null || !(object(member, sink) instanceof Obj b)) {
+      return null;
+    }
+    PolicyJson.unknownMembers(b, BROKER_KEYS, sink);
+    Member arn = required(b, "arn", sink);
+    String text = arn == null ? null : text(arn, sink);
+    if (text == null) {
+      return null;
+    }
+    if (Arns.problem(text, Arns.Kind.ROLE) != null && Arns.problem(text, Arns.Kind.USER) != null) {
+      sink.at(arn.value(), "broker arn '" + text + "' must be the broker's IAM role or user ARN, such as "
+          + "arn:aws:iam::123456789012:role/leasehold-broker");
+      return null;
+    }
+    return new BrokerIdentity(text);
+  }
+
+  private RoleSpec role(Member role, Duration defaultDuration, Problems sink, Terraform terraform,
+      boolean brokerDeclared) {
     String key = role.name();
     if (!ROLE_KEY.matcher(key).matches()) {
       sink.add(role.line(), role.column(), "role key '" + key
@@ -296,6 +323,30 @@ public final class CatalogReader {
         default -> sink.at(mfaMember.value(), "mfa must be 'required' or 'none', was '" + mfaText + "'");
       }
     }
+    TrustPrincipal trustPrincipal = TrustPrincipal.AGENT;
+    Member trustMember = r.members().get("trustPrincipal");
+    String trustText = trustMember == null ? null : text(trustMember, sink);
+    if (trustText != null) {
+      switch (trustText) {
+        case "agent" -> trustPrincipal = TrustPrincipal.AGENT;
+        case "broker" -> trustPrincipal = TrustPrincipal.BROKER;
+        default -> {
+          trustPrincipal = null;
+          sink.at(trustMember.value(), "trustPrincipal must be 'agent' or 'broker', was '" + trustText + "'");
+        }
+      }
+    }
+    if (trustPrincipal != null) {
+      String mfaProblem = TrustRule.mfaProblem(key, mfa, trustPrincipal);
+      if (mfaProblem != null) {
+        sink.at(mfaMember.value(), mfaProblem);
+      }
+      // a broker declared but invalid is reported at the broker; only a missing one is reported here
+      String brokerProblem = brokerDeclared ? null : TrustRule.brokerProblem(key, trustPrincipal, null);
+      if (brokerProblem != null) {
+        sink.at(trustMember.value(), brokerProblem);
+      }
+    }
     String externalId = optionalText(r, "externalId", sink);
     if (externalId != null && !EXTERNAL_ID.matcher(externalId).matches()) {
       sink.at(r.members().get("externalId").value(),
@@ -309,6 +360,16 @@ public final class CatalogReader {
       } catch (DateTimeParseException e) {
         sink.at(r.members().get("notAfter").value(), "notAfter must be an ISO-8601 instant such as "
             + "2026-12-31T23:59:59Z, was '" + notAfterText + "'");
+      }
+    }
+    boolean requireIntent = false;
+    Member requireIntentMember = r.members().get("requireIntent");
+    if (requireIntentMember != null) {
+      if (requireIntentMember.value() instanceof Scalar flag && flag.type() == JsonTree.Type.BOOLEAN) {
+        requireIntent = Boolean.parseBoolean(flag.text());
+      } else {
+        sink.at(requireIntentMember.value(), "requireIntent must be true or false (true: every request for this role "
+            + "must declare an intent)");
       }
     }
     Duration duration = null;
@@ -348,7 +409,7 @@ public final class CatalogReader {
     }
     return RoleSpec.builder(key, arn).description(description).environment(environment).mfa(mfa)
         .externalId(externalId).notAfter(notAfter).duration(duration).permissions(permissions)
-        .managedPolicies(managed).build();
+        .managedPolicies(managed).trustPrincipal(trustPrincipal).requireIntent(requireIntent).build();
   }
 
   private Statement statement(Node node, Problems sink) {

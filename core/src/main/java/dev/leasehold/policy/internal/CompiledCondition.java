@@ -22,15 +22,25 @@ import java.util.Map;
  * <ul>
  *   <li>several values for one key: any may match (OR); the statement's conditions must all hold (AND);
  *   <li>a key absent from the request: the condition is false, except that negated operators
- *       ({@code StringNotEquals}, {@code ArnNotLike}, {@code NotIpAddress}, ...) are true, {@code ...IfExists}
- *       is true, {@code ForAllValues:} is true and {@code ForAnyValue:} is false;
+ *       ({@code StringNotEquals}, {@code ArnNotLike}, {@code NotIpAddress}, ...) are true and {@code ...IfExists}
+ *       is true;
+ *   <li>set operators come first ("Single-valued vs. multivalued context keys"): on a key that is absent or
+ *       resolves to a null dataset (no values, or only empty strings) {@code ForAllValues:} is true and
+ *       {@code ForAnyValue:} is false, with or without {@code IfExists} and whatever the operator;
  *   <li>{@code ForAnyValue:} holds when at least one request value passes the test, {@code ForAllValues:}
  *       when every request value does; a negated test passes when the value matches none of the policy
  *       values; without a qualifier a multi-valued key behaves like {@code ForAnyValue:} (and its negation);
- *   <li>{@code Null: true} holds when the key is absent, {@code Null: false} when it is present.
+ *   <li>{@code Null: true} holds when the key is absent, {@code Null: false} when it is present;
+ *   <li>policy variables in the values of the {@code String*} and {@code Arn*} operators are resolved from
+ *       the request ({@link Template}); a value whose variable has no value equals and is like nothing, so a
+ *       positive operator does not match it and a negated one does ("Policy variables with no value");
+ *   <li>{@code Arn*} values are matched as {@link ArnPattern}s (UNKNOWN where AWS's two documented readings
+ *       of ARN wildcards differ).
  * </ul>
- * An operator outside this set, a policy variable ({@code ${...}}) or a policy value that does not parse
- * makes the condition {@link Tri#UNKNOWN}.
+ * An operator outside this set, a policy variable in any other operator (AWS allows them only in string
+ * and ARN conditions), broken variable syntax, or a policy value that does not parse makes the condition
+ * {@link Tri#UNKNOWN}. Numbers are plain decimals ({@code -12}, {@code 3.5}); {@code 1e3}, {@code 0x10},
+ * {@code 10f} and the like are not numbers here.
  */
 public final class CompiledCondition {
 
@@ -81,8 +91,10 @@ public final class CompiledCondition {
   private final double[] numbers;
   private final long[] instants;
   private final Cidr[] cidrs;
+  private final Template[] templates;
+  private final boolean templated;
 
-  private CompiledCondition(Condition c) {
+  private CompiledCondition(Condition c, boolean variables) {
     this.key = c.key();
     String name = c.operator();
     Qualifier q = Qualifier.NONE;
@@ -108,12 +120,22 @@ public final class CompiledCondition {
     double[] d = new double[n];
     long[] t = new long[n];
     Cidr[] ip = new Cidr[n];
+    Template[] tpl = new Template[n];
+    boolean anyTemplate = false;
     boolean bad = op == null || (op.family == Family.NULL && (ifExists || q != Qualifier.NONE));
     for (int i = 0; i < n && !bad; i++) {
       String v = values.get(i);
-      if (v.contains("${")) {
-        bad = true;
-        break;
+      boolean textual = op.family == Family.STRING || op.family == Family.STRING_IGNORE_CASE
+          || op.family == Family.STRING_LIKE || op.family == Family.ARN;
+      if (Template.hasVariableSyntax(v) && (variables || !textual)) {
+        if (!textual) {
+          bad = true; // AWS allows variables only in string and ARN conditions
+          break;
+        }
+        tpl[i] = Template.parse(v);
+        anyTemplate = true;
+        bad = tpl[i].isMalformed();
+        continue;
       }
       switch (op.family) {
         case STRING, STRING_IGNORE_CASE -> s[i] = v;
@@ -149,11 +171,32 @@ public final class CompiledCondition {
     this.numbers = d;
     this.instants = t;
     this.cidrs = ip;
+    this.templates = tpl;
+    this.templated = anyTemplate;
   }
 
   /** Compiles one condition; never fails (what it cannot evaluate evaluates to {@link Tri#UNKNOWN}). */
   public static CompiledCondition compile(Condition condition) {
-    return new CompiledCondition(condition);
+    return new CompiledCondition(condition, true);
+  }
+
+  /**
+   * Compiles one condition; {@code variables} false for a document of an older policy language version,
+   * whose {@code ${...}} IAM takes as literal text.
+   */
+  public static CompiledCondition compile(Condition condition, boolean variables) {
+    return new CompiledCondition(condition, variables);
+  }
+
+  /** The values of this condition that hold policy variables. */
+  List<Template> templates() {
+    List<Template> out = new java.util.ArrayList<>();
+    for (Template t : templates) {
+      if (t != null && t.hasVariables()) {
+        out.add(t);
+      }
+    }
+    return out;
   }
 
   /** Whether the operator is one this evaluator knows (with valid values). */
@@ -176,104 +219,196 @@ public final class CompiledCondition {
       }
       return Tri.FALSE;
     }
-    if (!present) {
-      return switch (qualifier) {
-        case FOR_ALL_VALUES -> Tri.TRUE;
-        case FOR_ANY_VALUE -> Tri.of(ifExists);
-        case NONE -> Tri.of(ifExists || op.negated);
-      };
+    if (qualifier != Qualifier.NONE && nullDataset(context)) {
+      // set operators are resolved before IfExists: ForAllValues holds, ForAnyValue cannot be satisfied
+      return Tri.of(qualifier == Qualifier.FOR_ALL_VALUES);
     }
+    if (!present) {
+      return Tri.of(ifExists || op.negated);
+    }
+    Template.Resolved[] resolved = templated ? resolve(request) : null;
     switch (qualifier) {
-      case FOR_ALL_VALUES:
-        for (int i = 0; i < context.size(); i++) {
-          if (matchesAny(context.get(i)) == op.negated) {
-            return Tri.FALSE;
-          }
+      case FOR_ALL_VALUES: {
+        Tri all = Tri.TRUE;
+        for (int i = 0; i < context.size() && all != Tri.FALSE; i++) {
+          all = Tri.and(all, test(context.get(i), resolved));
         }
-        return Tri.TRUE;
-      case FOR_ANY_VALUE:
-        for (int i = 0; i < context.size(); i++) {
-          if (matchesAny(context.get(i)) != op.negated) {
-            return Tri.TRUE;
-          }
+        return all;
+      }
+      case FOR_ANY_VALUE: {
+        Tri any = Tri.FALSE;
+        for (int i = 0; i < context.size() && any != Tri.TRUE; i++) {
+          any = Tri.or(any, test(context.get(i), resolved));
         }
-        return Tri.FALSE;
-      default:
-        boolean any = false;
-        for (int i = 0; i < context.size() && !any; i++) {
-          any = matchesAny(context.get(i));
+        return any;
+      }
+      default: {
+        Tri any = Tri.FALSE;
+        for (int i = 0; i < context.size() && any != Tri.TRUE; i++) {
+          any = Tri.or(any, matchesAny(context.get(i), resolved));
         }
-        return Tri.of(any != op.negated);
+        return op.negated ? Tri.not(any) : any;
+      }
     }
   }
 
+  /** No values, or only empty strings: AWS's "null dataset". */
+  private static boolean nullDataset(List<String> context) {
+    for (String v : context) {
+      if (!v.isEmpty()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private Template.Resolved[] resolve(EvaluationRequest request) {
+    Template.Resolved[] out = new Template.Resolved[templates.length];
+    for (int i = 0; i < templates.length; i++) {
+      if (templates[i] != null) {
+        out[i] = templates[i].resolve(request);
+      }
+    }
+    return out;
+  }
+
+  /** The operator's test of one request value: the positive match, or its negation for a negated operator. */
+  private Tri test(String value, Template.Resolved[] resolved) {
+    Tri t = matchesAny(value, resolved);
+    return op.negated ? Tri.not(t) : t;
+  }
+
   /** Whether one request value matches at least one policy value (the positive form of the operator). */
-  private boolean matchesAny(String value) {
+  private Tri matchesAny(String value, Template.Resolved[] resolved) {
+    if (resolved == null) {
+      return matchesAnyFixed(value);
+    }
+    Tri any = Tri.FALSE;
+    for (int i = 0; i < templates.length && any != Tri.TRUE; i++) {
+      Tri t;
+      if (templates[i] == null) {
+        t = matchesFixed(i, value);
+      } else if (resolved[i] == null) {
+        t = Tri.FALSE; // a variable with no value: nothing is equal to or like it
+      } else {
+        t = matchesResolved(resolved[i], value);
+      }
+      any = Tri.or(any, t);
+    }
+    return any;
+  }
+
+  private Tri matchesResolved(Template.Resolved r, String value) {
+    switch (op.family) {
+      case STRING:
+        return Tri.of(r.text().equals(value));
+      case STRING_IGNORE_CASE:
+        return Tri.of(r.text().equalsIgnoreCase(value));
+      case STRING_LIKE: {
+        boolean strict = Glob.of(r.text(), r.strict(), false).matches(value);
+        if (!r.ambiguous()) {
+          return Tri.of(strict);
+        }
+        return strict == Glob.of(r.text(), r.loose(), false).matches(value) ? Tri.of(strict) : Tri.UNKNOWN;
+      }
+      case ARN: {
+        Tri strict = ArnPattern.of(r.text(), r.strict()).matches(value);
+        if (!r.ambiguous()) {
+          return strict;
+        }
+        return strict == ArnPattern.of(r.text(), r.loose()).matches(value) ? strict : Tri.UNKNOWN;
+      }
+      default:
+        throw new AssertionError(op.family);
+    }
+  }
+
+  private Tri matchesFixed(int i, String value) {
+    switch (op.family) {
+      case STRING:
+        return Tri.of(strings[i].equals(value));
+      case STRING_IGNORE_CASE:
+      case BOOL:
+        return Tri.of(strings[i].equalsIgnoreCase(value));
+      case STRING_LIKE:
+        return Tri.of(globs[i].matches(value));
+      case ARN:
+        return arns[i].matches(value);
+      default:
+        return matchesAnyFixed(value);
+    }
+  }
+
+  /** {@link #matchesAny} for a condition without variables. */
+  private Tri matchesAnyFixed(String value) {
     switch (op.family) {
       case STRING:
         for (String s : strings) {
           if (s.equals(value)) {
-            return true;
+            return Tri.TRUE;
           }
         }
-        return false;
+        return Tri.FALSE;
       case STRING_IGNORE_CASE:
       case BOOL:
         for (String s : strings) {
           if (s.equalsIgnoreCase(value)) {
-            return true;
+            return Tri.TRUE;
           }
         }
-        return false;
+        return Tri.FALSE;
       case STRING_LIKE:
         for (Glob g : globs) {
           if (g.matches(value)) {
-            return true;
+            return Tri.TRUE;
           }
         }
-        return false;
-      case ARN:
+        return Tri.FALSE;
+      case ARN: {
+        Tri any = Tri.FALSE;
         for (ArnPattern a : arns) {
-          if (a.matches(value)) {
-            return true;
+          any = Tri.or(any, a.matches(value));
+          if (any == Tri.TRUE) {
+            return any;
           }
         }
-        return false;
+        return any;
+      }
       case NUMERIC: {
         double v = parseNumber(value);
         if (Double.isNaN(v)) {
-          return false;
+          return Tri.FALSE;
         }
         for (double p : numbers) {
           if (compare(Double.compare(v, p))) {
-            return true;
+            return Tri.TRUE;
           }
         }
-        return false;
+        return Tri.FALSE;
       }
       case DATE: {
         long v = parseDate(value);
         if (v == Long.MIN_VALUE) {
-          return false;
+          return Tri.FALSE;
         }
         for (long p : instants) {
           if (compare(Long.compare(v, p))) {
-            return true;
+            return Tri.TRUE;
           }
         }
-        return false;
+        return Tri.FALSE;
       }
       case IP: {
         byte[] address = Cidr.address(value);
         if (address == null) {
-          return false;
+          return Tri.FALSE;
         }
         for (Cidr c : cidrs) {
           if (c.contains(address)) {
-            return true;
+            return Tri.TRUE;
           }
         }
-        return false;
+        return Tri.FALSE;
       }
       default:
         throw new AssertionError(op.family);
@@ -290,9 +425,27 @@ public final class CompiledCondition {
     };
   }
 
+  /** A plain decimal ({@code [+-]digits[.digits]}), or NaN. */
   private static double parseNumber(String s) {
+    String v = s.trim();
+    int i = v.startsWith("-") || v.startsWith("+") ? 1 : 0;
+    int digits = 0;
+    int dots = 0;
+    for (; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (c >= '0' && c <= '9') {
+        digits++;
+      } else if (c == '.' && dots == 0 && digits > 0) {
+        dots++;
+      } else {
+        return Double.NaN;
+      }
+    }
+    if (digits == 0 || v.endsWith(".")) {
+      return Double.NaN;
+    }
     try {
-      return Double.parseDouble(s.trim());
+      return Double.parseDouble(v);
     } catch (NumberFormatException e) {
       return Double.NaN;
     }
@@ -323,61 +476,6 @@ public final class CompiledCondition {
     } catch (DateTimeParseException | ArithmeticException e) {
       // ArithmeticException: a valid date beyond the range of epoch milliseconds (year +-292 million).
       return Long.MIN_VALUE;
-    }
-  }
-
-  /** A policy ARN pattern: six colon-separated parts, each matched on its own (wildcards stay in their part). */
-  private static final class ArnPattern {
-    private final Glob[] parts;
-    private final Glob whole;
-
-    private ArnPattern(Glob[] parts, Glob whole) {
-      this.parts = parts;
-      this.whole = whole;
-    }
-
-    static ArnPattern of(String pattern) {
-      int[] colons = colons(pattern);
-      if (colons == null) {
-        return new ArnPattern(null, Glob.of(pattern, false));
-      }
-      Glob[] parts = new Glob[6];
-      int start = 0;
-      for (int i = 0; i < 5; i++) {
-        parts[i] = Glob.of(pattern.substring(start, colons[i]), false);
-        start = colons[i] + 1;
-      }
-      parts[5] = Glob.of(pattern.substring(start), false);
-      return new ArnPattern(parts, null);
-    }
-
-    boolean matches(String arn) {
-      if (whole != null) {
-        return whole.matches(arn);
-      }
-      int start = 0;
-      for (int i = 0; i < 5; i++) {
-        int colon = arn.indexOf(':', start);
-        if (colon < 0 || !parts[i].matches(arn, start, colon)) {
-          return false;
-        }
-        start = colon + 1;
-      }
-      return parts[5].matches(arn, start, arn.length());
-    }
-
-    private static int[] colons(String s) {
-      int[] at = new int[5];
-      int from = 0;
-      for (int i = 0; i < 5; i++) {
-        int c = s.indexOf(':', from);
-        if (c < 0) {
-          return null;
-        }
-        at[i] = c;
-        from = c + 1;
-      }
-      return at;
     }
   }
 

@@ -1,26 +1,46 @@
 package dev.leasehold.policy.internal;
 
+import java.util.BitSet;
+
 /**
  * An IAM wildcard pattern ({@code *} any run of characters, {@code ?} one character), compiled once and
  * matched without regular expressions or allocation. Case-insensitive patterns are lower-cased at compile
  * time. Not part of Leasehold's API.
+ *
+ * <p>A pattern may mark some of its {@code *} and {@code ?} characters as literal: those came from the
+ * policy variables {@code ${*}} and {@code ${?}} (or from a variable's value) and match only themselves.
  */
 public final class Glob {
   private final String pattern;
+  private final BitSet literal;
   private final boolean ignoreCase;
   private final boolean matchesAll;
-  private final boolean literal;
+  private final boolean plain;
 
-  private Glob(String pattern, boolean ignoreCase) {
+  private Glob(String pattern, BitSet literal, boolean ignoreCase) {
     this.ignoreCase = ignoreCase;
     this.pattern = ignoreCase ? pattern.toLowerCase(java.util.Locale.ROOT) : pattern;
-    this.matchesAll = !pattern.isEmpty() && pattern.chars().allMatch(c -> c == '*');
-    this.literal = pattern.indexOf('*') < 0 && pattern.indexOf('?') < 0;
+    this.literal = literal == null || literal.isEmpty() ? null : (BitSet) literal.clone();
+    boolean all = !pattern.isEmpty();
+    boolean wild = false;
+    for (int i = 0; i < pattern.length(); i++) {
+      char c = pattern.charAt(i);
+      boolean w = (c == '*' || c == '?') && !isLiteral(this.literal, i);
+      wild |= w;
+      all &= c == '*' && w;
+    }
+    this.matchesAll = all;
+    this.plain = !wild;
   }
 
-  /** Compiles a pattern. */
+  /** Compiles a pattern whose every {@code *} and {@code ?} is a wildcard. */
   public static Glob of(String pattern, boolean ignoreCase) {
-    return new Glob(pattern, ignoreCase);
+    return new Glob(pattern, null, ignoreCase);
+  }
+
+  /** Compiles a pattern whose {@code *} and {@code ?} at the positions in {@code literal} match only themselves. */
+  public static Glob of(String pattern, BitSet literal, boolean ignoreCase) {
+    return new Glob(pattern, literal, ignoreCase);
   }
 
   /** Whether the pattern has a wildcard. */
@@ -33,6 +53,16 @@ public final class Glob {
     return pattern;
   }
 
+  /** Whether the pattern matches every text. */
+  boolean matchesAll() {
+    return matchesAll;
+  }
+
+  /** Whether the pattern has no wildcard: it matches only the text equal to it. */
+  boolean isPlain() {
+    return plain;
+  }
+
   /** Whether {@code text} matches. */
   public boolean matches(String text) {
     return matches(text, 0, text.length());
@@ -43,19 +73,27 @@ public final class Glob {
     if (matchesAll) {
       return true;
     }
-    if (literal) {
+    if (plain) {
       return to - from == pattern.length() && text.regionMatches(ignoreCase, from, pattern, 0, pattern.length());
     }
-    int p = 0;
-    int t = from;
+    return match(pattern, literal, 0, pattern.length(), text, from, to, ignoreCase);
+  }
+
+  /**
+   * Whether {@code pattern[pFrom, pTo)} matches {@code text[tFrom, tTo)}, every unmarked {@code *} and
+   * {@code ?} a wildcard over any characters. One-star backtracking: linear in practice, no allocation.
+   */
+  static boolean match(String pattern, BitSet literal, int pFrom, int pTo, String text, int tFrom, int tTo,
+      boolean ignoreCase) {
+    int p = pFrom;
+    int t = tFrom;
     int star = -1;
-    int mark = from;
-    int pl = pattern.length();
-    while (t < to) {
-      if (p < pl && pattern.charAt(p) == '*') {
+    int mark = tFrom;
+    while (t < tTo) {
+      if (p < pTo && isStar(pattern, literal, p)) {
         star = p++;
         mark = t;
-      } else if (p < pl && (pattern.charAt(p) == '?' || same(pattern.charAt(p), text.charAt(t)))) {
+      } else if (p < pTo && (isQuestion(pattern, literal, p) || same(pattern.charAt(p), text.charAt(t), ignoreCase))) {
         p++;
         t++;
       } else if (star >= 0) {
@@ -65,14 +103,27 @@ public final class Glob {
         return false;
       }
     }
-    while (p < pl && pattern.charAt(p) == '*') {
+    while (p < pTo && isStar(pattern, literal, p)) {
       p++;
     }
-    return p == pl;
+    return p == pTo;
   }
 
-  private boolean same(char patternChar, char textChar) {
-    return patternChar == textChar || (ignoreCase && patternChar == Character.toLowerCase(textChar));
+  static boolean isStar(String pattern, BitSet literal, int i) {
+    return pattern.charAt(i) == '*' && !isLiteral(literal, i);
+  }
+
+  static boolean isQuestion(String pattern, BitSet literal, int i) {
+    return pattern.charAt(i) == '?' && !isLiteral(literal, i);
+  }
+
+  private static boolean isLiteral(BitSet literal, int i) {
+    return literal != null && literal.get(i);
+  }
+
+  private static boolean same(char patternChar, char textChar, boolean ignoreCase) {
+    return patternChar == textChar
+        || (ignoreCase && Character.toLowerCase(patternChar) == Character.toLowerCase(textChar));
   }
 
   @Override

@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * {@value SocketModeClientJavaWSImpl#DEFAULT_SESSION_MONITOR_INTERVAL_MILLISECONDS} ms) reconnects when the
  * socket was dropped. This class adds what Leasehold needs on top: it waits (bounded, and no longer than the
  * first connection attempt lives) for Slack's {@code hello} before anyone is asked; it acknowledges every
- * interactive envelope as soon as its {@link Handler} has looked at it, and runs the slower follow-up work
- * (Web API calls, which may wait out a rate limit) on a thread of its own, so acknowledgements stay within
+ * interactive envelope as soon as its {@link Handler} has looked at it, and every other envelope that
+ * carries an {@code envelope_id} ({@code events_api}, {@code slash_commands}, ...) at once, without handling
+ * it, as Slack requires; it runs the slower follow-up work (Web API calls, which may wait out a rate limit) on a thread of its own, so acknowledgements stay within
  * Slack's 3 seconds; it hands each {@code envelope_id} to the handler once, because delivery is
  * at-least-once; it never lets the SDK log an envelope (a modal submission carries the MFA code); and it
  * closes every thread it started.
@@ -95,9 +96,18 @@ final class SocketModeLink implements AutoCloseable {
   private SocketModeLink(QuietClient client, Handler handler) {
     this.client = client;
     client.addWebSocketMessageListener(message -> {
-      if ("hello".equals(type(message))) {
+      JsonObject envelope = object(message);
+      String type = type(envelope);
+      if ("hello".equals(type)) {
         ready.complete(true);
         LOG.debug("Slack Socket Mode connection ready");
+      } else if (!"interactive".equals(type)) {
+        // Slack requires an acknowledgement of every envelope that carries an envelope_id (events_api,
+        // slash_commands, and types added later), or it delivers it again; only interactive ones are handled.
+        String envelopeId = envelopeId(envelope);
+        if (envelopeId != null) {
+          ack(envelopeId, null);
+        }
       }
     });
     client.addWebSocketErrorListener(error -> ready.complete(false));
@@ -221,13 +231,23 @@ final class SocketModeLink implements AutoCloseable {
     }
   }
 
-  private static String type(String message) {
+  private static JsonObject object(String message) {
     try {
-      JsonElement type = JsonParser.parseString(message).getAsJsonObject().get("type");
-      return type == null || type.isJsonNull() ? "" : type.getAsString();
+      JsonElement parsed = JsonParser.parseString(message);
+      return parsed.isJsonObject() ? parsed.getAsJsonObject() : new JsonObject();
     } catch (RuntimeException e) {
-      return "";
+      return new JsonObject();
     }
+  }
+
+  private static String type(JsonObject envelope) {
+    JsonElement type = envelope.get("type");
+    return type != null && type.isJsonPrimitive() ? type.getAsString() : "";
+  }
+
+  private static String envelopeId(JsonObject envelope) {
+    JsonElement id = envelope.get("envelope_id");
+    return id != null && id.isJsonPrimitive() && !id.getAsString().isEmpty() ? id.getAsString() : null;
   }
 
   /** The SDK client with its envelope logging removed: envelopes may carry an MFA code. */
