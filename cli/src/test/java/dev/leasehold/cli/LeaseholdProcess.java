@@ -19,6 +19,7 @@ final class LeaseholdProcess {
     Path script = dir.resolve("leasehold");
     Files.writeString(script, "#!/bin/sh\n"
         + "echo run >> '" + runs + "'\n"
+        + "export HOME='" + home + "'\n"
         + "exec '" + java + "' -XX:TieredStopAtLevel=1 -Xshare:auto -Duser.home='" + home + "' -cp '"
         + System.getProperty("java.class.path") + "' dev.leasehold.cli.Main \"$@\"\n");
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
