@@ -36,7 +36,8 @@ final class PolicyCommand implements Callable<Integer> {
   /** {@code leasehold policy render FILE --kind trust|permissions|agent-user|terraform [--role KEY]}. */
   @Command(name = "render", mixinStandardHelpOptions = true,
       description = {"Writes a policy as JSON to standard output:",
-          "  trust       the role's trust policy (the agent user only, with MFA unless mfa: none); needs --role",
+          "  trust       the role's trust policy (its trustPrincipal: the agent user, or the broker's identity with "
+              + "--principal broker; with MFA unless mfa: none); needs --role",
           "  permissions the role's inline permission policy; needs --role",
           "  agent-user  the agent user's assume-only policy on exactly the catalog's role ARNs",
           "  terraform   a .tf.json file creating the user, the roles and all their policies"})
@@ -58,6 +59,12 @@ final class PolicyCommand implements Callable<Integer> {
         description = "A 'terraform output -json' file giving role_arns and agent_user_arn.")
     Path terraformOutput;
 
+    @Option(names = "--principal", paramLabel = "WHO",
+        description = "trust only: whose identity the trust policy names, agent or broker (default: the role's "
+            + "trustPrincipal). broker names the catalog's broker.arn: in the broker layout the agent holds no AWS "
+            + "identity, so only the broker can assume the role.")
+    String principal;
+
     Render(Cli cli) {
       this.cli = cli;
     }
@@ -72,15 +79,40 @@ final class PolicyCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(spec.commandLine(),
             "--role applies only to --kind trust and permissions, not " + kind.cli());
       }
+      if (principal != null && kind != Kind.TRUST) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--principal applies only to --kind trust");
+      }
+      if (principal != null && !principal.equals("agent") && !principal.equals("broker")) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--principal must be agent or broker, was '"
+            + principal + "'");
+      }
       RoleCatalog catalog = AwsSetup.catalog(file, terraformOutput);
       String json = switch (kind) {
-        case TRUST -> PolicyRenderer.trustPolicy(catalog, role(catalog)).toJson() + "\n";
+        case TRUST -> PolicyRenderer.trustPolicy(catalog, trusted(catalog)).toJson() + "\n";
         case PERMISSIONS -> PolicyRenderer.permissionPolicy(role(catalog)).toJson() + "\n";
         case AGENT_USER -> PolicyRenderer.agentUserPolicy(catalog).toJson() + "\n";
         case TERRAFORM -> PolicyRenderer.terraform(catalog);
       };
       cli.out.print(json);
       return 0;
+    }
+
+    /** The role, naming the principal asked for with --principal. */
+    private RoleSpec trusted(RoleCatalog catalog) {
+      RoleSpec spec = role(catalog);
+      if (principal == null) {
+        return spec;
+      }
+      if (principal.equals("broker") && catalog.broker() == null) {
+        throw new CliException("--principal broker names the broker's identity, but the catalog has none: add "
+            + "broker: {arn: arn:aws:iam::ACCOUNT:role/NAME} (the identity 'leasehold broker' runs as).");
+      }
+      if (principal.equals("agent") && spec.mfa() == dev.leasehold.catalog.MfaRequirement.NONE) {
+        throw new CliException("Role '" + spec.key() + "' has mfa: none; its trust policy must name the broker, "
+            + "never the agent, whose identity the agent can reach in embedded mode.");
+      }
+      return spec.toBuilder().trustPrincipal(principal.equals("broker") ? dev.leasehold.catalog.TrustPrincipal.BROKER
+          : dev.leasehold.catalog.TrustPrincipal.AGENT).build();
     }
 
     private RoleSpec role(RoleCatalog catalog) {

@@ -114,6 +114,29 @@ class CatalogAndPolicyCommandsTest {
   }
 
   @Test
+  void rendersATrustPolicyNamingTheBrokerWithPrincipalBroker() throws Exception {
+    Result broker = cli().run("policy", "render", resource("broker-catalog.yaml"), "--kind", "trust", "--role",
+        "s3-deploy", "--principal", "broker");
+    Result noBroker = cli().run("policy", "render", REFERENCE, "--kind", "trust", "--role", "s3-deploy",
+        "--principal", "broker");
+    Result agentForMfaNone = cli().run("policy", "render", resource("mfa-none-broker.yaml"), "--kind", "trust",
+        "--role", "metrics-read", "--principal", "agent");
+    Result notTrust = cli().run("policy", "render", REFERENCE, "--kind", "permissions", "--role", "s3-deploy",
+        "--principal", "broker");
+
+    assertThat(broker.exit()).as(broker.err()).isZero();
+    JsonNode statement = new ObjectMapper().readTree(broker.out()).get("Statement").get(0);
+    assertThat(statement.get("Principal").get("AWS").asText()).isEqualTo("arn:aws:iam::123456789012:role/leasehold-broker");
+    assertThat(statement.get("Condition").get("Bool").get("aws:MultiFactorAuthPresent").asText()).isEqualTo("true");
+    assertThat(noBroker.exit()).isEqualTo(1);
+    assertThat(noBroker.err()).contains("the catalog has none", "broker: {arn:");
+    assertThat(agentForMfaNone.exit()).isEqualTo(1);
+    assertThat(agentForMfaNone.err()).contains("mfa: none", "must name the broker");
+    assertThat(notTrust.exit()).isEqualTo(2);
+    assertThat(notTrust.err()).contains("--principal applies only to --kind trust");
+  }
+
+  @Test
   void rendersPermissionsAgentUserAndTerraform() throws Exception {
     Result permissions = cli().run("policy", "render", REFERENCE, "--kind", "permissions", "--role", "s3-deploy");
     Result agent = cli().run("policy", "render", REFERENCE, "--kind", "agent-user");
