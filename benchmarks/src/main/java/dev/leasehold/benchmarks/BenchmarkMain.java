@@ -129,6 +129,7 @@ public final class BenchmarkMain {
       sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.2f | %s | %s |%n", ratio.id(), ratio.what(),
           score(b), score(base), value, ratio.target(), met ? "yes" : "no"));
     }
+    sb.append(percentiles(byName));
     sb.append("\n## All benchmarks\n\n| Benchmark | Mode | Score | Error (99.9%) | Unit | Allocated B/op |\n");
     sb.append("| --- | --- | --- | --- | --- | --- |\n");
     List<String> names = new ArrayList<>(byName.keySet());
@@ -139,6 +140,37 @@ public final class BenchmarkMain {
       sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", name, r.getParams().getMode().shortLabel(),
           number(p.getScore()), Double.isNaN(p.getScoreError()) ? "n/a" : number(p.getScoreError()), p.getScoreUnit(),
           alloc == null ? "n/a" : number(alloc.getScore())));
+    }
+    return sb.toString();
+  }
+
+  /** B7: latency distributions (sample time) compared at p50 and p99. */
+  private static final List<String[]> PERCENTILE_RATIOS = List.of(
+      new String[] {"lease fetch from the container endpoint vs local StaticCredentialsProvider",
+          "BrokerBenchmark.containerFetch", "BrokerBenchmark.staticResolve"},
+      new String[] {"guarded GetObject, broker mode vs plain client", "BrokerBenchmark.guardedGetObjectBrokerMode",
+          "BrokerBenchmark.plainGetObject"},
+      new String[] {"guarded GetObject, broker mode vs embedded mode", "BrokerBenchmark.guardedGetObjectBrokerMode",
+          "BrokerBenchmark.guardedGetObjectEmbedded"});
+
+  private static String percentiles(Map<String, RunResult> byName) {
+    StringBuilder sb = new StringBuilder();
+    for (String[] r : PERCENTILE_RATIOS) {
+      RunResult b = byName.get(r[1]);
+      RunResult base = byName.get(r[2]);
+      if (b == null || base == null || b.getPrimaryResult().getStatistics().getN() == 0) {
+        continue;
+      }
+      if (sb.length() == 0) {
+        sb.append("\n## B7: broker mode (sample time)\n\n| Figure | p50 | p50 baseline | p50 ratio | p99 | p99 baseline "
+            + "| p99 ratio |\n| --- | --- | --- | --- | --- | --- | --- |\n");
+      }
+      var s = b.getPrimaryResult().getStatistics();
+      var t = base.getPrimaryResult().getStatistics();
+      String unit = b.getPrimaryResult().getScoreUnit();
+      sb.append(String.format(Locale.ROOT, "| %s | %s %s | %s %s | %.1fx | %s %s | %s %s | %.1fx |%n", r[0],
+          number(s.getPercentile(50)), unit, number(t.getPercentile(50)), unit, s.getPercentile(50) / t.getPercentile(50),
+          number(s.getPercentile(99)), unit, number(t.getPercentile(99)), unit, s.getPercentile(99) / t.getPercentile(99)));
     }
     return sb.toString();
   }

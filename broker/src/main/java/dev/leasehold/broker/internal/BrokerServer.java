@@ -384,6 +384,9 @@ public final class BrokerServer implements AutoCloseable {
           + "asked for.");
       return;
     }
+    if (lease.flow.isCompletedExceptionally()) {
+      leases.remove(id, lease); // a failure is reported once, then forgotten
+    }
     json(exchange, 200, grant(lease));
   }
 
