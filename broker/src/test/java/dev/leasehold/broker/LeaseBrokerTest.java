@@ -322,6 +322,45 @@ class LeaseBrokerTest {
   }
 
   @Test
+  void aPendingHandleThatIsDeniedReportsTheTypedFailureOnceThenIsForgotten() throws Exception {
+    LeaseBroker broker = start(FakeApprover.scripted().deny("not during the freeze").build(), Duration.ofMinutes(15), 16);
+
+    BrokerClient.Grant pending = client(broker).request(deploy(), false);
+    BrokerClient.Grant now = pending;
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (now.status().equals("pending") && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      now = client(broker).status(pending.id());
+    }
+
+    assertThat(now.status()).isEqualTo("failed");
+    assertThat(BrokerClient.failure(now)).isInstanceOf(dev.leasehold.ApprovalDeniedException.class)
+        .hasMessageContaining("not during the freeze");
+    assertThatThrownBy(() -> client(broker).status(pending.id()))
+        .isInstanceOf(dev.leasehold.SessionExpiredException.class).hasMessageContaining("No lease");
+  }
+
+  @Test
+  void eachClientSeesAndEndsOnlyItsOwnLeases() throws Exception {
+    String otherToken = LeaseBroker.newToken();
+    wiremock.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=AssumeRole"))
+        .willReturn(StsStub.success(clock.instant().plus(Duration.ofMinutes(15)))));
+    AwsSessionFactory factory = Leasehold.factory(sts.endpoint(), approver, audit).clock(clock).build();
+    LeaseBroker broker = LeaseBroker.builder().sessions(factory).auditSink(audit).client("hermes", TOKEN)
+        .client("athena", otherToken).clock(clock).start();
+    toClose.add(factory);
+    toClose.add(broker);
+    BrokerClient.Grant hermes = client(broker).request(deploy());
+    BrokerClient athena = new BrokerClient(broker.uri(), otherToken, Duration.ofSeconds(30));
+
+    assertThatThrownBy(() -> athena.status(hermes.id())).isInstanceOf(dev.leasehold.SessionExpiredException.class);
+    athena.end(hermes.id());
+
+    assertThat(fetchCredentials(hermes).statusCode()).isEqualTo(200);
+    assertThat(client(broker).status(hermes.id()).status()).isEqualTo("active");
+  }
+
+  @Test
   void aThousandConcurrentRequestsForOneTaskMakeOnePromptAndOneAssumeRole() {
     LeaseBroker broker = start(FakeApprover.scripted().approve("481516").latency(Duration.ofMillis(500)).build(),
         Duration.ofMinutes(15), 64);

@@ -105,6 +105,8 @@ public final class BrokerWire {
         return new ApprovalUnavailableException(message, null);
       case "AuditFailureException":
         return new AuditFailureException(message, null);
+      case "NotFound":
+        return new dev.leasehold.SessionExpiredException(message);
       default:
         if (status == 401) {
           return new BrokerUnavailableException("The broker refused the client token (HTTP 401). Check the token "
