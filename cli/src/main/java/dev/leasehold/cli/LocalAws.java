@@ -32,10 +32,11 @@ import java.util.concurrent.Executors;
 /**
  * The demo's stand-in for STS and S3 on loopback, with the JDK's HTTP server: nothing leaves the machine.
  *
- * <p>STS ({@code POST /}, form {@code Action=AssumeRole}) answers in the real Query API XML and, like STS
+ * <p>STS ({@code POST /}, form {@code Action=AssumeRole}, and {@code GetCallerIdentity} for requests signed
+ * with a lease it issued) answers in the real Query API XML and, like STS
  * behind an MFA trust policy, refuses an AssumeRole without the agent's {@code SerialNumber}, without a
  * 6-digit {@code TokenCode}, with a code used before, without {@code DurationSeconds} (Leasehold always sends
- * 900), or for a role outside the catalog. S3 (path style, {@code /bucket/key}) serves GetObject and
+ * one, 900 to 3600), or for a role outside the catalog. S3 (path style, {@code /bucket/key}) serves GetObject and
  * PutObject in memory and only to requests signed with the lease it issued. Every request is counted so
  * the demo can show what reached "AWS" and what never did.
  */

@@ -73,6 +73,35 @@ class ExecCommandTest {
   }
 
   @Test
+  void withoutABrokerExecStartsOneInItsOwnProcessForTheDurationOfTheCommand() throws Exception {
+    BrokerFixture.requireDebianClients();
+    dev.leasehold.catalog.RoleCatalog catalog = dev.leasehold.catalog.RoleCatalog.load(
+        Path.of(CliRun.resource("broker-catalog.yaml")));
+    FakeApprover approver = FakeApprover.approving("481516");
+    Path home = Files.createDirectories(dir.resolve("embedded-home"));
+    Files.createDirectories(home.resolve(".aws"));
+    Files.writeString(home.resolve(".aws").resolve("credentials"),
+        "[hermes-agent]\naws_access_key_id = AKIAAGENTBASE0000001\naws_secret_access_key = agent-base-secret-0001\n");
+    Path audit = dir.resolve("embedded-audit.jsonl");
+    try (LocalAws aws = LocalAws.start(catalog, Clock.systemUTC())) {
+      Result r = CliRun.cli().home(home).env("HOME", home.toString()).env("PATH", "/usr/bin:/bin")
+          .env("AWS_DEFAULT_REGION", "ap-northeast-2").env("AWS_EC2_METADATA_DISABLED", "true").env("AWS_PAGER", "")
+          .channels((name, config) -> approver)
+          .run("exec", "--catalog", CliRun.resource("broker-catalog.yaml"), "--profile", "hermes-agent",
+              "--sts-endpoint-url", aws.endpoint().toString(), "--audit-log", audit.toString(), "--approval",
+              "test-approver", "--role", "s3-deploy", "--reason", BrokerFixture.REASON, "--",
+              BrokerFixture.AWS_CLI, "sts", "get-caller-identity", "--endpoint-url", aws.endpoint().toString());
+
+      assertThat(r.exit()).as(r.all()).isZero();
+      assertThat(r.out()).contains("assumed-role/hermes-dev-s3-deploy/leasehold-");
+      assertThat(approver.requestCount()).isEqualTo(1);
+      assertThat(aws.assumeRoles()).hasSize(1);
+      assertThat(AuditVerifier.verify(audit).intact()).isTrue();
+      assertThat(Files.readString(audit)).contains("\"assumed\"", "\"closed\"");
+    }
+  }
+
+  @Test
   void theCommandsExitCodeBecomesOursAndTheLeaseEndsWithIt() throws Exception {
     try (BrokerFixture f = new BrokerFixture(dir, FakeApprover.approving("481516"), Clock.systemUTC())) {
       Result r = f.agentCli().run(f.exec("/bin/sh", "-c", "exit 7"));

@@ -14,7 +14,7 @@ class HelpAndUsageTest {
 
   @ParameterizedTest(name = "leasehold {0} --help")
   @ValueSource(strings = {"demo", "catalog validate", "policy render", "lint", "verify", "revoke", "audit verify",
-      "credential-process", "catalog", "policy", "audit"})
+      "credential-process", "catalog", "policy", "audit", "broker", "exec"})
   void everyCommandExplainsItself(String command) {
     String[] args = (command + " --help").split(" ");
 
@@ -26,11 +26,24 @@ class HelpAndUsageTest {
   }
 
   @Test
+  void theBrokerExecAndCredentialProcessHelpSayWhatEachSdkDoesWithAFifteenMinuteLease() {
+    for (String command : new String[] {"broker", "exec", "credential-process"}) {
+      String help = cli().run(command, "--help").out().replaceAll("\\s+", " ");
+
+      assertThat(help).as(command).contains("botocore", "10 minutes", "25m");
+    }
+    String exec = cli().run("exec", "--help").out().replaceAll("\\s+", " ");
+    assertThat(exec).contains("5 usable minutes", "AWS SDK for Java v2", "1 minute before it expires",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI");
+  }
+
+  @Test
   void theRootHelpListsEveryCommandAndTheExitCodes() {
     Result r = cli().run("--help");
 
     assertThat(r.exit()).isZero();
-    assertThat(r.out()).contains("demo", "catalog", "policy", "lint", "verify", "revoke", "audit", "credential-process")
+    assertThat(r.out()).contains("demo", "catalog", "policy", "lint", "verify", "revoke", "audit", "credential-process",
+        "broker", "exec")
         .contains("Exit codes: 0 success, 1 a finding or a refused request, 2 a usage error.");
   }
 
