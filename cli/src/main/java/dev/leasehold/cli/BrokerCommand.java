@@ -66,6 +66,10 @@ final class BrokerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     flow.require(spec);
     InetSocketAddress address = address();
+    if (!address.getAddress().isLoopbackAddress() && !allowNonLoopback) {
+      throw new CliException("The broker listens on loopback only; " + listen + " is not a loopback address. Use "
+          + "127.0.0.1, or --allow-non-loopback behind TLS and a firewall.");
+    }
     LeaseBroker.Builder builder = LeaseBroker.builder().clock(cli.clock).listen(address);
     if (allowNonLoopback) {
       builder.allowNonLoopback();
