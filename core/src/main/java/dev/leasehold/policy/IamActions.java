@@ -185,13 +185,23 @@ public final class IamActions {
     for (String c : candidates) {
       String lc = c.toLowerCase(Locale.ROOT);
       int d = distance(t, lc);
-      boolean related = t.length() >= 4 && (lc.contains(t) || (lc.length() >= 4 && t.contains(lc)));
-      if (d <= bound || related) {
+      if (d <= bound || related(t, lc)) {
         scored.add(new Scored(c, d));
       }
     }
     scored.sort(Comparator.comparingInt(Scored::score).thenComparing(Scored::name));
-    return scored.stream().limit(MAX_SUGGESTIONS).map(Scored::name).toList();
+    if (scored.isEmpty()) {
+      return List.of();
+    }
+    // near misses only: within one edit of the best for longer names, the best alone for short ones
+    int within = scored.get(0).score() + (t.length() > 6 ? 1 : 0);
+    return scored.stream().filter(s -> s.score() <= within || related(t, s.name().toLowerCase(Locale.ROOT)))
+        .limit(MAX_SUGGESTIONS).map(Scored::name).toList();
+  }
+
+  /** One name contains the other (both at least four characters): {@code Invoke} and {@code InvokeFunction}. */
+  private static boolean related(String a, String b) {
+    return a.length() >= 4 && b.length() >= 4 && (a.contains(b) || b.contains(a));
   }
 
   /** Optimal string alignment distance: insertions, deletions, substitutions and adjacent transpositions. */

@@ -1,10 +1,8 @@
 package dev.leasehold.policy.internal;
 
 import dev.leasehold.policy.AccessLevel;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -33,14 +31,32 @@ public final class ServiceAuthorization {
   public static final class Service {
     private final String prefix;
     private final String name;
-    private final Map<String, Action> actions = new HashMap<>();
-    private final List<Action> ordered = new ArrayList<>();
-    private final Map<String, String> resourceArns = new LinkedHashMap<>();
-    private final List<String> conditionKeys = new ArrayList<>();
+    private final String text;
+    private final int from;
+    private final int to;
+    private volatile Body body;
 
-    Service(String prefix, String name) {
+    Service(String prefix, String name, String text, int from, int to) {
       this.prefix = prefix;
       this.name = name;
+      this.text = text;
+      this.from = from;
+      this.to = to;
+    }
+
+    /** The service's records, parsed on first use (most services are never looked at by one process). */
+    private Body body() {
+      Body b = body;
+      if (b == null) {
+        synchronized (this) {
+          b = body;
+          if (b == null) {
+            b = parse(this, text, from, to);
+            body = b;
+          }
+        }
+      }
+      return b;
     }
 
     public String prefix() {
@@ -53,24 +69,28 @@ public final class ServiceAuthorization {
 
     /** The action named {@code lowerName} (lower case, without the prefix), or null. */
     public Action action(String lowerName) {
-      return actions.get(lowerName);
+      return body().actions.get(lowerName);
     }
 
     /** Every action, in name order. */
     public List<Action> actions() {
-      return Collections.unmodifiableList(ordered);
+      return body().ordered;
     }
 
     /** Resource type to its ARN pattern, in name order. */
     public Map<String, String> resourceArns() {
-      return Collections.unmodifiableMap(resourceArns);
+      return body().resourceArns;
     }
 
     /** The service's condition keys, in name order. */
     public List<String> conditionKeys() {
-      return Collections.unmodifiableList(conditionKeys);
+      return body().conditionKeys;
     }
   }
+
+  /** A service's parsed records; immutable once built. */
+  private record Body(Map<String, Action> actions, List<Action> ordered, Map<String, String> resourceArns,
+      List<String> conditionKeys) {}
 
   /**
    * One action. The access levels are parsed at load; resource types, condition keys and dependent
@@ -91,7 +111,7 @@ public final class ServiceAuthorization {
       this.service = service;
       this.name = name;
       this.qualified = service.prefix + ":" + name;
-      this.levels = Collections.unmodifiableSet(levels);
+      this.levels = levels;
       this.mutating = levels.stream().anyMatch(AccessLevel::isMutating);
       this.resources = resources;
       this.conditionKeys = conditionKeys;
@@ -203,6 +223,28 @@ public final class ServiceAuthorization {
     return s == null ? null : s.action(qualified.substring(colon + 1).toLowerCase(Locale.ROOT));
   }
 
+  /**
+   * Why {@code action} (a name or a wildcard pattern) names nothing AWS has, with the closest names; null
+   * when it names at least one action (or is {@code *}). Used for catalogs and intents.
+   */
+  public static String unknownActionProblem(String action) {
+    if (action.equals("*") || !dev.leasehold.policy.IamActions.expand(action).isEmpty()) {
+      return null;
+    }
+    int colon = action.indexOf(':');
+    String prefix = colon < 0 ? action : action.substring(0, colon);
+    List<String> close = dev.leasehold.policy.IamActions.suggestions(action);
+    String hint = close.isEmpty() ? "" : " (did you mean " + String.join(" or ", close) + "?)";
+    ServiceAuthorization data = bundled();
+    String source = "AWS's service authorization data (" + data.sourcePackage() + " " + data.sourceVersion()
+        + " of " + data.sourceDate() + ")";
+    if (colon > 0 && !Glob.hasWildcard(prefix) && data.service(prefix) == null) {
+      return "'" + prefix + "' in '" + action + "' is not an IAM service prefix in " + source + hint;
+    }
+    return "'" + action + "' " + (Glob.hasWildcard(action) ? "matches no IAM action" : "is not an IAM action")
+        + " in " + source + hint;
+  }
+
   // ---------------------------------------------------------------- loading
 
   static ServiceAuthorization load() {
@@ -211,50 +253,56 @@ public final class ServiceAuthorization {
         throw new IllegalStateException("The IAM service authorization data " + RESOURCE + " is missing from the "
             + "class path; the leasehold-core jar is incomplete.");
       }
-      return read(new BufferedReader(new InputStreamReader(new GZIPInputStream(raw, 1 << 16),
-          StandardCharsets.UTF_8), 1 << 16));
+      try (GZIPInputStream in = new GZIPInputStream(raw, 1 << 16)) {
+        return read(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the IAM service authorization data " + RESOURCE, e);
     }
   }
 
-  static ServiceAuthorization read(BufferedReader in) throws IOException {
+  static ServiceAuthorization read(String text) throws IOException {
     Map<String, Service> services = new HashMap<>(1024);
     String pkg = null;
     String version = null;
     String date = null;
-    Service current = null;
+    String prefix = null;
+    String name = null;
+    int bodyFrom = 0;
     int count = 0;
-    int lineNumber = 0;
-    for (String line = in.readLine(); line != null; line = in.readLine()) {
-      lineNumber++;
-      if (line.isEmpty() || line.charAt(0) == '#') {
-        continue;
+    int at = 0;
+    while (at < text.length()) {
+      int eol = text.indexOf('\n', at);
+      if (eol < 0) {
+        eol = text.length();
       }
-      String[] f = line.split("\t", -1);
-      switch (f[0]) {
-        case "@" -> {
-          if (f.length >= 5 && f[1].equals("source")) {
-            pkg = f[2];
-            version = f[3];
-            date = f[4];
-          }
+      char kind = text.charAt(at);
+      if (kind == 'A') {
+        count++;
+      } else if (kind == 'S' || kind == '@') {
+        if (prefix != null) {
+          services.put(prefix.toLowerCase(Locale.ROOT), new Service(prefix, name, text, bodyFrom, at));
+          prefix = null;
         }
-        case "S" -> {
-          current = new Service(f[1], f[2]);
-          services.put(f[1].toLowerCase(Locale.ROOT), current);
+        String[] f = text.substring(at, eol).split("\t", -1);
+        if (kind == 'S') {
+          prefix = f[1];
+          name = f[2];
+          bodyFrom = eol + 1;
+        } else if (f.length >= 5 && f[1].equals("source")) {
+          pkg = f[2];
+          version = f[3];
+          date = f[4];
         }
-        case "T" -> requireService(current, lineNumber).resourceArns.put(f[1], f[2]);
-        case "K" -> requireService(current, lineNumber).conditionKeys.add(f[1]);
-        case "A" -> {
-          Service s = requireService(current, lineNumber);
-          Action a = new Action(s, f[1], levels(f[2], lineNumber), f[3], f[4], f[5]);
-          s.actions.put(f[1].toLowerCase(Locale.ROOT), a);
-          s.ordered.add(a);
-          count++;
-        }
-        default -> throw new IOException("line " + lineNumber + ": unknown record '" + f[0] + "'");
+      } else if (kind != '#' && kind != 'T' && kind != 'K' && kind != '\n') {
+        throw new IOException("unknown record '" + kind + "' at character " + at);
+      } else if (kind != '#' && kind != '\n' && prefix == null) {
+        throw new IOException("a record before the first service at character " + at);
       }
+      at = eol + 1;
+    }
+    if (prefix != null) {
+      services.put(prefix.toLowerCase(Locale.ROOT), new Service(prefix, name, text, bodyFrom, text.length()));
     }
     if (version == null || services.isEmpty()) {
       throw new IOException("no source line or no services");
@@ -262,29 +310,55 @@ public final class ServiceAuthorization {
     return new ServiceAuthorization(pkg, version, date, Collections.unmodifiableMap(services), count);
   }
 
-  private static Service requireService(Service s, int line) throws IOException {
-    if (s == null) {
-      throw new IOException("line " + line + ": a record before the first service");
+  private static Body parse(Service service, String text, int from, int to) {
+    Map<String, Action> actions = new HashMap<>();
+    List<Action> ordered = new ArrayList<>();
+    Map<String, String> resourceArns = new LinkedHashMap<>();
+    List<String> conditionKeys = new ArrayList<>();
+    int at = from;
+    while (at < to) {
+      int eol = text.indexOf('\n', at);
+      if (eol < 0 || eol > to) {
+        eol = to;
+      }
+      String[] f = text.substring(at, eol).split("\t", -1);
+      switch (f[0]) {
+        case "T" -> resourceArns.put(f[1], f[2]);
+        case "K" -> conditionKeys.add(f[1]);
+        case "A" -> {
+          Action a = new Action(service, f[1], levels(f[2]), f[3], f[4], f[5]);
+          actions.put(f[1].toLowerCase(Locale.ROOT), a);
+          ordered.add(a);
+        }
+        default -> { } // comments and blank lines
+      }
+      at = eol + 1;
     }
-    return s;
+    return new Body(Map.copyOf(actions), List.copyOf(ordered), Collections.unmodifiableMap(resourceArns),
+        List.copyOf(conditionKeys));
   }
 
-  private static Set<AccessLevel> levels(String codes, int line) throws IOException {
-    Set<AccessLevel> out = EnumSet.noneOf(AccessLevel.class);
-    for (int i = 0; i < codes.length(); i++) {
-      out.add(switch (codes.charAt(i)) {
-        case 'R' -> AccessLevel.READ;
-        case 'L' -> AccessLevel.LIST;
-        case 'W' -> AccessLevel.WRITE;
-        case 'P' -> AccessLevel.PERMISSIONS_MANAGEMENT;
-        case 'T' -> AccessLevel.TAGGING;
-        default -> throw new IOException("line " + line + ": unknown access level '" + codes.charAt(i) + "'");
-      });
-    }
-    if (out.isEmpty()) {
-      throw new IOException("line " + line + ": an action without an access level");
-    }
-    return out;
+  private static final Map<String, Set<AccessLevel>> LEVELS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The access levels of a code such as "PW"; the few distinct sets are shared. */
+  private static Set<AccessLevel> levels(String codes) {
+    return LEVELS.computeIfAbsent(codes, c -> {
+      Set<AccessLevel> out = EnumSet.noneOf(AccessLevel.class);
+      for (int i = 0; i < c.length(); i++) {
+        out.add(switch (c.charAt(i)) {
+          case 'R' -> AccessLevel.READ;
+          case 'L' -> AccessLevel.LIST;
+          case 'W' -> AccessLevel.WRITE;
+          case 'P' -> AccessLevel.PERMISSIONS_MANAGEMENT;
+          case 'T' -> AccessLevel.TAGGING;
+          default -> throw new IllegalStateException("unknown access level '" + c.charAt(i) + "' in the IAM data");
+        });
+      }
+      if (out.isEmpty()) {
+        throw new IllegalStateException("an action without an access level in the IAM data");
+      }
+      return Collections.unmodifiableSet(out);
+    });
   }
 
   private static List<String> split(String list) {
