@@ -44,17 +44,29 @@ public interface AgentSession extends AutoCloseable {
   boolean isOpen();
 
   /**
-   * A credentials provider that serves this lease, for code that builds its own clients. It throws
-   * {@link SessionExpiredException} once the session has expired or been closed. Prefer
-   * {@link #client(AwsClientBuilder)}, whose clients are also guarded.
+   * Hands the lease's credentials out <em>unguarded</em>, for what a guarded client cannot do (a presigner,
+   * another SDK, a subprocess), and writes a {@code credentials-exported} audit record with
+   * {@code reason}. Whatever is done with them is bounded only by the session policy STS attached to the
+   * lease (the declared intent, or the role's whole scope when none was declared): no call is checked
+   * against the catalog, counted or audited. Prefer {@link #client(AwsClientBuilder)}.
+   *
+   * <p>The provider throws {@link SessionExpiredException} once the session has expired or been closed.
+   *
+   * @param reason why the lease leaves the guard, under the same rules as a request's reason
+   * @return a provider serving this lease
+   * @throws InvalidRequestException when the reason is missing or vague (nothing is exported)
+   * @throws SessionExpiredException when the session has expired or been closed
+   * @throws AuditFailureException when the export could not be audited (nothing is exported)
    */
-  AwsCredentialsProvider credentialsProvider();
+  AwsCredentialsProvider exportCredentials(String reason);
 
   /**
    * Builds (once per client builder type) an SDK client bound to this lease, with the guard interceptor.
    * Leasehold sets the builder's credentials (the lease's) and region (the factory's; use
    * {@link #client(AwsClientBuilder, Region)} for another); other settings (endpoint, HTTP client,
-   * override configuration) are kept, and the guard is added to the builder's interceptors. A second
+   * override configuration) are kept, and the guard is added to the builder's interceptors. Once the
+   * client is built, the builder gets its own override configuration back and a credentials provider that
+   * refuses to resolve: the builder you keep never builds a client with the lease. A second
    * call with a builder of the same type returns the cached client, whatever that builder's settings:
    * configure it the same way each time. Cached clients are closed with the session: do not close them.
    *

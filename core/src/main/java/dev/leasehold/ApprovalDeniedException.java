@@ -1,7 +1,7 @@
 package dev.leasehold;
 
 /**
- * A human denied the request, or the same task was denied recently and is in its cool-down (the human
+ * A human denied the request, or the same role and intent were denied recently and is in its cool-down (the human
  * is not asked again). Do not retry and do not ask for a wider role: stop and report the denial, with
  * its note, to whoever gave the agent its task.
  */

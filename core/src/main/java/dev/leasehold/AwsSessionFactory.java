@@ -86,7 +86,8 @@ public final class AwsSessionFactory implements AutoCloseable {
     this.service = new SessionService(catalog, b.clock, region, auditor,
         new ApprovalGate(b.channel, b.guardRails, b.clock, approvals),
         new LeaseIssuer(sts, b.retry), new ActionMapper(b.actionMappings), b.callBudget, b.approvalTimeout,
-        b.expirySkew, b.retry.deadline());
+        b.expirySkew, b.retry.deadline(),
+        b.baseCredentials != null ? b.baseCredentials : sts.serviceClientConfiguration().credentialsProvider());
   }
 
   /** A builder with Leasehold's defaults. */
@@ -108,6 +109,8 @@ public final class AwsSessionFactory implements AutoCloseable {
    * @throws ApprovalTimedOutException nobody decided in time
    * @throws ApprovalUnavailableException the channel failed or misbehaved
    * @throws AssumeRoleFailedException STS refused or failed; see its category
+   * @throws BaseCredentialsException the base identity cannot be resolved on this machine (a local setup
+   *     error; no human asked, nothing sent to AWS)
    * @throws AuditFailureException the audit trail could not record a step (fails closed)
    * @throws IllegalStateException the factory is closed
    */

@@ -6,11 +6,12 @@ import java.util.Objects;
 /**
  * Limits that protect the human from an agent that loops or was hijacked (MFA fatigue): at most
  * {@code approvalsPerRole} approval prompts per role in each {@code approvalWindow}, and after a denial
- * the same task is refused without asking again for {@code denialCooldown}.
+ * any request of the same agent for the same role and intent (actions and resources) is refused without
+ * asking again for {@code denialCooldown}, however its reason is worded.
  *
  * @param approvalsPerRole prompts allowed per role in each window, at least 1
  * @param approvalWindow the window, positive
- * @param denialCooldown how long a denied task stays refused, zero or more
+ * @param denialCooldown how long a denied (role, intent) stays refused, zero or more
  */
 public record GuardRails(int approvalsPerRole, Duration approvalWindow, Duration denialCooldown) {
   /** Three prompts per role per 10 minutes; a denied task is refused for 10 minutes. */

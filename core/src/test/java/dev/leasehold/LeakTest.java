@@ -196,7 +196,7 @@ class LeakTest {
       client.getObject(b -> b.bucket("hermes-dev-deploy").key("a"));
       thrown.add(catching(() -> client.deleteObject(b -> b.bucket("hermes-dev-deploy").key("a"))));
       seen.add(session.toString());
-      seen.add(session.credentialsProvider().toString());
+      seen.add(session.exportCredentials("check that the lease resolves to the planted test credentials").toString());
       seen.add(leasehold.toString());
       seen.add(approver.toString());
       approver.requests().forEach(r -> seen.add(r.toString()));
@@ -206,7 +206,7 @@ class LeakTest {
       thrown.add(catching(() -> MfaCode.of(CODE + "0")));
       thrown.add(catching(() -> leasehold.open(AccessRequest.of("ec2-read", "list running instances in the staging account"))));
       session.close();
-      thrown.add(catching(() -> session.credentialsProvider().resolveCredentials()));
+      thrown.add(catching(() -> session.exportCredentials("check that the lease resolves to the planted test credentials").resolveCredentials()));
 
       sts.resetAll();
       sts.stubFor(any(anyUrl()).willReturn(StsStub.error(403, "Sender", "AccessDenied", StsStub.MFA_INVALID)));

@@ -83,11 +83,12 @@ class SessionFactoryTest {
       assertThat(session.roleKey()).isEqualTo("s3-deploy");
       assertThat(session.approver()).isEqualTo("alice");
       assertThat(session.isOpen()).isTrue();
-      AwsCredentials creds = session.credentialsProvider().resolveCredentials();
+      AwsCredentials creds = session.exportCredentials("check that the lease resolves to the planted test credentials").resolveCredentials();
       assertThat(creds.accessKeyId()).isEqualTo(StsStub.ACCESS_KEY_ID);
       assertThat(creds.secretAccessKey()).isEqualTo(StsStub.SECRET_ACCESS_KEY);
       assertThat(((AwsSessionCredentials) creds).sessionToken()).isEqualTo(StsStub.SESSION_TOKEN);
-      assertThat(audit.types()).containsExactly(AuditEventType.REQUESTED, AuditEventType.APPROVED, AuditEventType.ASSUMED);
+      assertThat(audit.types()).containsExactly(AuditEventType.REQUESTED, AuditEventType.APPROVED, AuditEventType.ASSUMED,
+          AuditEventType.CREDENTIALS_EXPORTED);
     }
   }
 
@@ -118,7 +119,7 @@ class SessionFactoryTest {
       AgentSession session = leasehold.open(AccessRequest.of("s3-deploy", REASON));
       session.close();
       assertThat(session.isOpen()).isFalse();
-      assertThatThrownBy(() -> session.credentialsProvider().resolveCredentials())
+      assertThatThrownBy(() -> session.exportCredentials("check that the lease resolves to the planted test credentials").resolveCredentials())
           .isInstanceOf(SessionExpiredException.class).hasMessageContaining("closed");
       assertThatThrownBy(() -> session.client(S3Client.builder())).isInstanceOf(SessionExpiredException.class);
       assertThat(audit.types()).endsWith(AuditEventType.CLOSED);

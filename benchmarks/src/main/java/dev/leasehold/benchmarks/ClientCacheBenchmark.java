@@ -46,7 +46,7 @@ public class ClientCacheBenchmark {
     sts = StandIns.sts();
     leasehold = Fixtures.factory(sts, FakeApprover.approving("123456"), Fixtures.discardingSink()).build();
     session = leasehold.open(Fixtures.request());
-    credentials = session.credentialsProvider();
+    credentials = session.exportCredentials("measure building clients from the lease credentials in a benchmark");
     s3Endpoint = URI.create("http://127.0.0.1:9");
     session.client(S3Client.builder().endpointOverride(s3Endpoint).forcePathStyle(true)
         .httpClientBuilder(UrlConnectionHttpClient.builder()));

@@ -51,7 +51,7 @@ public class CredentialsBenchmark {
     leasehold = Fixtures.factory(sts, FakeApprover.approving("123456"), Fixtures.discardingSink()).build();
     request = Fixtures.request();
     AgentSession session = leasehold.open(request);
-    lease = session.credentialsProvider();
+    lease = session.exportCredentials("measure how fast the lease credentials resolve in a benchmark");
     lease.resolveCredentials();
     staticProvider = StaticCredentialsProvider.create(AwsSessionCredentials.create(
         StandIns.ACCESS_KEY_ID, StandIns.SECRET_ACCESS_KEY, StandIns.SESSION_TOKEN));

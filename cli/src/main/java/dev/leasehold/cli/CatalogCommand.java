@@ -1,7 +1,9 @@
 package dev.leasehold.cli;
 
 import dev.leasehold.catalog.RoleCatalog;
+import dev.leasehold.catalog.RoleSpec;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,6 +27,7 @@ final class CatalogCommand implements Callable<Integer> {
   @Command(name = "validate", mixinStandardHelpOptions = true,
       description = {"Checks a catalog (YAML or JSON) strictly: unknown keys, bad ARNs, durations out of range, "
           + "duplicate keys, malformed statements, missing ARNs.",
+          "Also names the roles that do not require an intent (requireIntent: true); that alone does not fail.",
           "Exit 0 when valid; 1 when invalid, with one FILE:LINE:COL: message per problem on standard error."})
   static final class Validate implements Callable<Integer> {
     private final Cli cli;
@@ -45,6 +48,11 @@ final class CatalogCommand implements Callable<Integer> {
       RoleCatalog catalog = AwsSetup.catalog(file, terraformOutput);
       cli.out.println(file + ": valid: agent " + catalog.agent().name() + ", " + catalog.roles().size() + " roles "
           + catalog.roleKeys());
+      List<String> withoutIntent = catalog.roles().values().stream().filter(r -> !r.requireIntent())
+          .map(RoleSpec::key).toList();
+      cli.out.println(file + ": " + (withoutIntent.isEmpty() ? "every role requires an intent"
+          : withoutIntent.size() + (withoutIntent.size() == 1 ? " role does" : " roles do")
+              + " not require an intent (add 'requireIntent: true'): " + String.join(", ", withoutIntent)));
       return 0;
     }
   }

@@ -125,7 +125,7 @@ final class CredentialProcessCommand implements Callable<Integer> {
       }
       try (AwsSessionFactory factory = builder.build();
            AgentSession session = factory.open(request)) {
-        AwsCredentials credentials = session.credentialsProvider().resolveCredentials();
+        AwsCredentials credentials = session.exportCredentials("credential-process prints the lease for the AWS SDK or CLI that ran it").resolveCredentials();
         if (!(credentials instanceof AwsSessionCredentials lease)) {
           throw new CliException("The lease holds no session token; refusing to print it.");
         }

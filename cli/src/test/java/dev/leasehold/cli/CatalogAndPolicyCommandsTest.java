@@ -27,7 +27,17 @@ class CatalogAndPolicyCommandsTest {
 
     assertThat(r.exit()).isZero();
     assertThat(r.out()).contains("valid", "4 roles", "[ec2-read, s3-deploy, rds-query, cloudwatch-read]");
+    assertThat(r.out()).contains("4 roles do not require an intent (add 'requireIntent: true'): ec2-read, s3-deploy, "
+        + "rds-query, cloudwatch-read");
     assertThat(r.err()).isEmpty();
+  }
+
+  @Test
+  void validateSaysWhenEveryRoleRequiresAnIntent() {
+    Result r = cli().run("catalog", "validate", resource("clean-catalog.yaml"));
+
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("every role requires an intent").doesNotContain("do not require");
   }
 
   @Test
@@ -160,7 +170,9 @@ class CatalogAndPolicyCommandsTest {
     Result r = cli().run("lint", REFERENCE);
 
     assertThat(r.exit()).as(r.out()).isZero();
-    assertThat(r.out()).contains("0 error(s), 0 warning(s), 0 advice");
+    assertThat(r.out()).contains("0 error(s), 0 warning(s), 4 advice");
+    assertThat(r.out().lines().filter(l -> l.startsWith("ADVICE intent-not-required ")))
+        .hasSize(4).anySatisfy(l -> assertThat(l).startsWith("ADVICE intent-not-required [s3-deploy]: "));
   }
 
   @Test
@@ -172,7 +184,7 @@ class CatalogAndPolicyCommandsTest {
     assertThat(r.out().lines().filter(l -> l.startsWith("WARNING "))).singleElement().asString()
         .startsWith("WARNING write-on-any-resource [rds-query]: ")
         .contains("rds-data:ExecuteStatement, rds-data:BatchExecuteStatement");
-    assertThat(r.out()).contains("0 error(s), 1 warning(s), 0 advice");
+    assertThat(r.out()).contains("0 error(s), 1 warning(s), 1 advice");
   }
 
   @Test

@@ -23,7 +23,12 @@ public enum AuditEventType {
   /** A guarded client refused a call before it left the process. */
   CALL_REFUSED,
   /** The session was closed or expired; its credentials no longer resolve. */
-  CLOSED;
+  CLOSED,
+  /**
+   * The lease's credentials were handed out unguarded ({@code AgentSession.exportCredentials(reason)}); the
+   * cause holds the caller's reason. Calls made with them are bounded only by the session policy.
+   */
+  CREDENTIALS_EXPORTED;
 
   /** The spelling used in JSON records, such as {@code assume-failed}. */
   public String json() {

@@ -38,6 +38,8 @@ import java.util.Optional;
  *     evaluated locally, so an intent must still be allowed by {@code permissions})
  * @param trustPrincipal whose identity the trust policy names: the agent's (the default) or the broker's; a
  *     role with {@code mfa: none} must trust the broker (see {@link TrustPrincipal})
+ * @param requireIntent whether a request for this role must declare an intent (catalog key
+ *     {@code requireIntent: true}); without one it is refused before a human is asked
  */
 public record RoleSpec(
     String key,
@@ -50,7 +52,8 @@ public record RoleSpec(
     Duration duration,
     List<Statement> permissions,
     List<String> managedPolicies,
-    TrustPrincipal trustPrincipal) {
+    TrustPrincipal trustPrincipal,
+    boolean requireIntent) {
 
   /** Validates the fields and copies the statements. */
   public RoleSpec {
@@ -67,17 +70,35 @@ public record RoleSpec(
     }
   }
 
+  /** A role that trusts the agent's identity and does not require an intent. */
+  public RoleSpec(String key, String arn, String description, String environment, MfaRequirement mfa,
+      String externalId, Instant notAfter, Duration duration, List<Statement> permissions,
+      List<String> managedPolicies) {
+    this(key, arn, description, environment, mfa, externalId, notAfter, duration, permissions, managedPolicies,
+        TrustPrincipal.AGENT, false);
+  }
+
+  /** A role that does not require an intent. */
+  public RoleSpec(String key, String arn, String description, String environment, MfaRequirement mfa,
+      String externalId, Instant notAfter, Duration duration, List<Statement> permissions,
+      List<String> managedPolicies, TrustPrincipal trustPrincipal) {
+    this(key, arn, description, environment, mfa, externalId, notAfter, duration, permissions, managedPolicies,
+        trustPrincipal, false);
+  }
+
   /** A role that trusts the agent's identity. */
   public RoleSpec(String key, String arn, String description, String environment, MfaRequirement mfa,
-      String externalId, Instant notAfter, Duration duration, List<Statement> permissions, List<String> managedPolicies) {
+      String externalId, Instant notAfter, Duration duration, List<Statement> permissions,
+      List<String> managedPolicies, boolean requireIntent) {
     this(key, arn, description, environment, mfa, externalId, notAfter, duration, permissions, managedPolicies,
-        TrustPrincipal.AGENT);
+        TrustPrincipal.AGENT, requireIntent);
   }
 
   /** A role without managed policies. */
   public RoleSpec(String key, String arn, String description, String environment, MfaRequirement mfa,
       String externalId, Instant notAfter, Duration duration, List<Statement> permissions) {
-    this(key, arn, description, environment, mfa, externalId, notAfter, duration, permissions, List.of());
+    this(key, arn, description, environment, mfa, externalId, notAfter, duration, permissions, List.of(),
+        TrustPrincipal.AGENT, false);
   }
 
   /** The evaluator of this role's {@link #permissions()}, compiled once for this instance. */
@@ -146,7 +167,7 @@ public record RoleSpec(
   public Builder toBuilder() {
     return new Builder(key, arn).description(description).environment(environment).mfa(mfa)
         .externalId(externalId).notAfter(notAfter).duration(duration).permissions(permissions)
-        .managedPolicies(managedPolicies).trustPrincipal(trustPrincipal);
+        .managedPolicies(managedPolicies).trustPrincipal(trustPrincipal).requireIntent(requireIntent);
   }
 
   /** Builds {@link RoleSpec}s. Not thread-safe. */
@@ -162,6 +183,7 @@ public record RoleSpec(
     private List<Statement> permissions = new ArrayList<>();
     private List<String> managedPolicies = new ArrayList<>();
     private TrustPrincipal trustPrincipal = TrustPrincipal.AGENT;
+    private boolean requireIntent;
 
     private Builder(String key, String arn) {
       this.key = key;
@@ -192,11 +214,13 @@ public record RoleSpec(
 
     /** Sets whose identity the trust policy names; default {@link TrustPrincipal#AGENT}. */
     public Builder trustPrincipal(TrustPrincipal principal) { this.trustPrincipal = principal; return this; }
+    /** Whether requests for this role must declare an intent; default false. */
+    public Builder requireIntent(boolean requireIntent) { this.requireIntent = requireIntent; return this; }
 
     /** Builds the role. */
     public RoleSpec build() {
       return new RoleSpec(key, arn, description, environment, mfa, externalId, notAfter, duration, permissions,
-          managedPolicies, trustPrincipal);
+          managedPolicies, trustPrincipal, requireIntent);
     }
   }
 }

@@ -54,13 +54,26 @@ public final class ActionMapper {
   @SuppressWarnings("deprecation") // the signing name is the IAM prefix for nearly every service
   public String actionFor(SdkRequest request, ExecutionAttributes attributes) {
     String service = attributes.getAttribute(AwsSignerExecutionAttribute.SERVICE_SIGNING_NAME);
-    String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+    String operation = operationOf(request, attributes);
     String serviceName = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME);
     if (operation == null || (service == null && serviceName == null)) {
       return null;
     }
     String key = (service == null ? "" : service) + "|" + serviceName + "|" + operation;
     return memo.computeIfAbsent(key, k -> map(service, serviceName, operation));
+  }
+
+  /**
+   * The operation of a call, from the request's class ({@code PutObjectRequest} is {@code PutObject}): the
+   * class decides what the SDK marshals, while the operation-name attribute is only a label another
+   * interceptor could rewrite. Falls back to the attribute for a request class without the suffix.
+   */
+  static String operationOf(SdkRequest request, ExecutionAttributes attributes) {
+    String simple = request.getClass().getSimpleName();
+    if (simple.endsWith("Request") && simple.length() > "Request".length()) {
+      return simple.substring(0, simple.length() - "Request".length());
+    }
+    return attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
   }
 
   private String map(String signingName, String serviceName, String operation) {

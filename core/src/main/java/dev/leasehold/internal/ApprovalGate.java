@@ -14,6 +14,7 @@ import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,7 +38,18 @@ public final class ApprovalGate {
   private final ExecutorService executor;
   private final CircuitBreaker breaker;
   private final Map<String, RateLimiter> promptLimits = new ConcurrentHashMap<>();
-  private final Cache<TaskKey, Decision.Denied> denials;
+  private final Cache<CooldownKey, Decision.Denied> denials;
+
+  /**
+   * What a denial's cool-down covers: the agent, the role and the intent (actions and resources), not the
+   * reason's wording, so that rewording a denied request does not ask the same human again.
+   */
+  public record CooldownKey(String agent, String roleKey, List<String> actions, List<String> resources) {
+    public CooldownKey {
+      actions = List.copyOf(actions);
+      resources = List.copyOf(resources);
+    }
+  }
   private final Clock clock;
 
   public ApprovalGate(ApprovalChannel channel, GuardRails rails, Clock clock, ExecutorService executor) {
@@ -60,15 +72,15 @@ public final class ApprovalGate {
         .build();
   }
 
-  /** The denial of this task still in its cool-down, if any. */
-  public Optional<Decision.Denied> recentDenial(TaskKey task) {
-    return Optional.ofNullable(denials.getIfPresent(task));
+  /** The denial of this intent still in its cool-down, if any. */
+  public Optional<Decision.Denied> recentDenial(CooldownKey key) {
+    return Optional.ofNullable(denials.getIfPresent(key));
   }
 
-  /** Remembers a denial so the same task is refused without asking again during the cool-down. */
-  public void rememberDenial(TaskKey task, Decision.Denied denied) {
+  /** Remembers a denial so the same intent is refused without asking again during the cool-down. */
+  public void rememberDenial(CooldownKey key, Decision.Denied denied) {
     if (!rails.denialCooldown().isZero()) {
-      denials.put(task, denied);
+      denials.put(key, denied);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.leasehold.internal;
 
 import dev.leasehold.AgentSession;
 import dev.leasehold.CallBudget;
+import dev.leasehold.CallOutsideScopeException;
 import dev.leasehold.SessionExpiredException;
 import dev.leasehold.audit.AuditEventType;
 import dev.leasehold.catalog.RoleSpec;
@@ -17,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -40,6 +42,7 @@ public final class LeasedSession implements AgentSession {
   private final Auditor auditor;
   private final GuardInterceptor guard;
   private final LeaseCredentialsProvider credentials;
+  private final AwsCredentialsProvider standIn;
   private final Map<ClientKey, SdkClient> clients = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   /** Set before {@link #closed} when the session cache ended the session at its expiry (minus the skew). */
@@ -65,6 +68,7 @@ public final class LeasedSession implements AgentSession {
     this.onClose = onClose;
     this.partition = role.arn().split(":", 3)[1];
     this.credentials = new LeaseCredentialsProvider(this, lease.credentials());
+    this.standIn = new StandInCredentialsProvider(this);
     this.guard = new GuardInterceptor(this, new Scope(role, intent, resources), mapper, budget);
   }
 
@@ -113,7 +117,10 @@ public final class LeasedSession implements AgentSession {
   }
 
   @Override
-  public AwsCredentialsProvider credentialsProvider() {
+  public AwsCredentialsProvider exportCredentials(String reason) {
+    String why = ReasonValidator.validate(reason);
+    checkOpen();
+    audit(AuditEventType.CREDENTIALS_EXPORTED, null, "unguarded", why);
     return credentials;
   }
 
@@ -132,17 +139,30 @@ public final class LeasedSession implements AgentSession {
       ClientOverrideConfiguration existing = builder.overrideConfiguration();
       ClientOverrideConfiguration.Builder override =
           existing == null ? ClientOverrideConfiguration.builder() : existing.toBuilder();
-      builder.credentialsProvider(credentials).overrideConfiguration(override.addExecutionInterceptor(guard).build());
+      // The client holds a stand-in identity: its serviceClientConfiguration() must not hand out the lease.
+      // The guard puts the lease into each call it lets through, just before signing.
+      builder.credentialsProvider(standIn).overrideConfiguration(override.addExecutionInterceptor(guard).build());
       if (clientRegion != null) {
         builder.region(clientRegion);
       }
-      return builder.build();
+      try {
+        return builder.build();
+      } finally {
+        // The caller keeps the builder: it must not build unguarded clients with the lease.
+        builder.credentialsProvider(HANDED_OVER)
+            .overrideConfiguration(existing == null ? ClientOverrideConfiguration.builder().build() : existing);
+      }
     });
     if (closed.get()) {
       closeClients();
       checkOpen();
     }
     return client;
+  }
+
+  /** The lease's provider, for the guard to give to the calls it lets through. */
+  AwsCredentialsProvider leaseProvider() {
+    return credentials;
   }
 
   /** Records an event of this session. */
@@ -191,6 +211,47 @@ public final class LeasedSession implements AgentSession {
   public String toString() {
     return "AgentSession[id=" + id + ", role=" + role.key() + ", approver=" + approver + ", intent=" + intent
         + ", expiresAt=" + expiresAt + ", open=" + isOpen() + "]";
+  }
+
+  /** What a builder given to {@link #client} holds afterwards instead of the lease. */
+  private static final AwsCredentialsProvider HANDED_OVER = new AwsCredentialsProvider() {
+    @Override
+    public AwsCredentials resolveCredentials() {
+      throw new CallOutsideScopeException("This client builder was given to AgentSession.client(...), which built a "
+          + "guarded client from it; the builder no longer carries the lease. Build clients through the session.",
+          null);
+    }
+
+    @Override
+    public String toString() {
+      return "LeaseholdHandedOverBuilderCredentials";
+    }
+  };
+
+  /**
+   * What a guarded client's configuration holds instead of the lease: an identity AWS does not know, so a
+   * client built from {@code serviceClientConfiguration().credentialsProvider()} signs nothing with the
+   * lease. Not a secret.
+   */
+  private static final class StandInCredentialsProvider implements AwsCredentialsProvider {
+    private static final AwsCredentials STAND_IN =
+        AwsBasicCredentials.create("LEASEHOLDGUARDEDCLIENT", "leasehold-guarded-client-stand-in-not-a-key");
+    private final LeasedSession session;
+
+    StandInCredentialsProvider(LeasedSession session) {
+      this.session = session;
+    }
+
+    @Override
+    public AwsCredentials resolveCredentials() {
+      session.checkOpen();
+      return STAND_IN;
+    }
+
+    @Override
+    public String toString() {
+      return "GuardedClientCredentials[session=" + session.id + "]";
+    }
   }
 
   /** Serves the lease's credentials until the session closes or expires. */

@@ -8,7 +8,9 @@ import dev.leasehold.AccessRequest;
 import dev.leasehold.AgentSession;
 import dev.leasehold.ApprovalDeniedException;
 import dev.leasehold.ApprovalTimedOutException;
+import dev.leasehold.ApprovalUnavailableException;
 import dev.leasehold.AssumeRoleFailedException;
+import dev.leasehold.BaseCredentialsException;
 import dev.leasehold.CallBudget;
 import dev.leasehold.InvalidRequestException;
 import dev.leasehold.LeaseholdException;
@@ -35,6 +37,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.identity.spi.IdentityProvider;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -54,6 +58,7 @@ public final class SessionService implements AutoCloseable {
   private final Duration skew;
   private final Duration joinTimeout;
   private final AsyncCache<TaskKey, Flight> sessions;
+  private final IdentityProvider<? extends AwsCredentialsIdentity> baseIdentity;
 
   /**
    * One task's shared attempt: a session, or the failure every joined caller gets. Failures complete the
@@ -63,8 +68,9 @@ public final class SessionService implements AutoCloseable {
 
   public SessionService(RoleCatalog catalog, Clock clock, Region region, Auditor auditor, ApprovalGate gate,
       LeaseIssuer issuer, ActionMapper mapper, CallBudget budget, Duration approvalTimeout, Duration skew,
-      Duration stsDeadline) {
+      Duration stsDeadline, IdentityProvider<? extends AwsCredentialsIdentity> baseIdentity) {
     this.catalog = catalog;
+    this.baseIdentity = baseIdentity;
     this.clock = clock;
     this.region = region;
     this.auditor = auditor;
@@ -130,6 +136,7 @@ public final class SessionService implements AutoCloseable {
       reason = ReasonValidator.validate(request.reason());
       duration = durationFor(role, request);
       checkNotExpired(role);
+      checkIntentIfRequired(role, request);
       sessionPolicy = sessionPolicy(role, request);
     } catch (LeaseholdException e) {
       throw refused(requestId, role, request, e);
@@ -150,12 +157,19 @@ public final class SessionService implements AutoCloseable {
         continue;
       }
       try {
-        LeasedSession session = issue(requestId, role, reason, duration, request, task, sessionPolicy);
+        LeasedSession session = issue(requestId, role, reason, duration, request, task, mine, sessionPolicy);
         mine.complete(new Flight(session, null));
         return session;
       } catch (RuntimeException e) {
         sessions.asMap().remove(task, mine);
         mine.complete(new Flight(null, e));
+        throw e;
+      } catch (Error e) {
+        // Joined callers must not wait out their deadline for a flight that will never land.
+        sessions.asMap().remove(task, mine);
+        mine.complete(new Flight(null, new ApprovalUnavailableException("The request for the same task on role '"
+            + role.key() + "' that this call joined failed unexpectedly (" + e.getClass().getName() + "); no lease "
+            + "was issued. Try again; if it repeats, check the agent process's log.", e)));
         throw e;
       }
     }
@@ -200,19 +214,22 @@ public final class SessionService implements AutoCloseable {
   }
 
   private LeasedSession issue(String id, RoleSpec role, String reason, Duration duration, AccessRequest request,
-      TaskKey task, Optional<String> sessionPolicy) {
+      TaskKey task, CompletableFuture<Flight> flight, Optional<String> sessionPolicy) {
     List<String> intent = request.actions();
     List<String> resources = request.resources();
-    Optional<Decision.Denied> recent = gate.recentDenial(task);
+    ApprovalGate.CooldownKey cooldown = new ApprovalGate.CooldownKey(catalog.agent().name(), role.key(),
+        task.actions(), task.resources());
+    Optional<Decision.Denied> recent = gate.recentDenial(cooldown);
     if (recent.isPresent()) {
       Decision.Denied d = recent.get();
       auditor.record(auditor.event(AuditEventType.DENIED, id, role, reason, intent, resources)
           .approver(d.approver()).outcome("cool-down").cause("denied earlier as request " + d.requestId()));
-      throw new ApprovalDeniedException("The same task on role '" + role.key() + "' was denied by " + d.approver()
+      throw new ApprovalDeniedException("The same intent on role '" + role.key() + "' was denied by " + d.approver()
           + noteSuffix(d.note()) + " and is in its cool-down; the human is not asked again. Do not retry: stop "
           + "and report the denial.", id, d.approver(), d.note());
     }
     try {
+      checkBaseIdentity();
       gate.takePrompt(role.key());
     } catch (LeaseholdException e) {
       throw refused(id, role, request, e);
@@ -240,7 +257,7 @@ public final class SessionService implements AutoCloseable {
       Decision.Denied denied = (Decision.Denied) decision;
       auditor.record(auditor.event(AuditEventType.DENIED, id, role, reason, intent, resources)
           .approver(denied.approver()).outcome("denied").cause(denied.note().isEmpty() ? null : denied.note()));
-      gate.rememberDenial(task, denied);
+      gate.rememberDenial(cooldown, denied);
       throw new ApprovalDeniedException("Request " + id + " for role '" + role.key() + "' was denied by "
           + denied.approver() + noteSuffix(denied.note()) + ". Do not retry and do not ask for a wider role: stop "
           + "and report the denial.", id, denied.approver(), denied.note());
@@ -271,10 +288,44 @@ public final class SessionService implements AutoCloseable {
       throw e;
     }
     LeasedSession session = new LeasedSession(id, role, approved.approver(), intent, resources, lease, clock,
-        region, auditor, mapper, budget, s -> sessions.asMap().remove(task));
+        region, auditor, mapper, budget,
+        // Only this session's own entry: a renewed lease of the same task may already sit under the key.
+        s -> sessions.asMap().remove(task, flight));
     auditor.record(auditor.event(AuditEventType.ASSUMED, id, role, reason, intent, resources)
         .approver(approved.approver()).outcome("ok").cause("expires " + lease.expiration()));
     return session;
+  }
+
+  /**
+   * Resolves the base identity before a human is asked, so that a local setup mistake (a missing profile,
+   * an unreadable credentials file) is reported as one, not as an STS outage after the approval. Runs only
+   * on the path that asks a human, never on a cache hit.
+   */
+  private void checkBaseIdentity() {
+    if (baseIdentity == null) {
+      return;
+    }
+    try {
+      AwsCredentialsIdentity identity = baseIdentity.resolveIdentity().join();
+      if (identity == null || identity.accessKeyId() == null || identity.accessKeyId().isBlank()) {
+        throw new IllegalStateException("the provider returned no access key id");
+      }
+    } catch (RuntimeException e) {
+      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+      throw new BaseCredentialsException("The base identity (" + baseIdentity.getClass().getSimpleName()
+          + ") could not resolve credentials on this machine: " + firstLine(cause.getMessage()) + ". This is a "
+          + "local setup error, not an AWS outage; nobody was asked and nothing reached AWS. Check the profile name "
+          + "and the files the AWS SDK reads (~/.aws/credentials and ~/.aws/config under HOME, or "
+          + "AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE), or the platform identity, then try again.", cause);
+    }
+  }
+
+  private static String firstLine(String message) {
+    if (message == null || message.isBlank()) {
+      return "no detail given";
+    }
+    String line = message.strip().lines().findFirst().orElse("");
+    return line.length() > 300 ? line.substring(0, 300) + "..." : line;
   }
 
   private RuntimeException refused(String id, RoleSpec role, AccessRequest request, LeaseholdException e) {
@@ -327,6 +378,16 @@ public final class SessionService implements AutoCloseable {
           + ApprovalGate.human(max) + "; " + asked + " was asked. Ask for " + ApprovalGate.human(max) + " or less.");
     }
     return asked;
+  }
+
+  private static void checkIntentIfRequired(RoleSpec role, AccessRequest request) {
+    if (role.requireIntent() && !request.hasIntent()) {
+      String example = role.permissions().stream().flatMap(st -> st.actions().stream())
+          .filter(a -> !Glob.hasWildcard(a)).findFirst().orElse("service:Action");
+      throw new InvalidRequestException("Role '" + role.key() + "' requires an intent: declare the IAM actions (and, "
+          + "where you can, the resources) the task needs, e.g. AccessRequest.of(\"" + role.key() + "\", reason, \""
+          + example + "\"). Nobody was asked.");
+    }
   }
 
   private void checkNotExpired(RoleSpec role) {

@@ -35,6 +35,8 @@ import java.util.Set;
  *   <tr><td>{@value #ROLE_EXPIRED}</td><td>WARNING</td><td>a role whose {@code notAfter} has passed should be
  *       removed (Leasehold refuses it anyway)</td></tr>
  *   <tr><td>{@value #POLICY_TOO_LARGE}</td><td>ERROR</td><td>a rendered policy must fit AWS's limit</td></tr>
+ *   <tr><td>{@value #INTENT_NOT_REQUIRED}</td><td>ADVICE</td><td>a role without {@code requireIntent: true} can be
+ *       leased for its whole scope; require an intent unless the role is small enough to hand out whole</td></tr>
  * </table>
  *
  * <p>Actions are classified by AWS's access levels ({@link IamActions}): Read and List read; Write, Permissions
@@ -63,6 +65,8 @@ public final class PolicyLinter {
   public static final String ROLE_EXPIRED = "role-expired";
   /** Rule id: a rendered policy over AWS's size limit. */
   public static final String POLICY_TOO_LARGE = "policy-too-large";
+  /** Rule id: a role that does not require an intent. */
+  public static final String INTENT_NOT_REQUIRED = "intent-not-required";
 
   private final Clock clock;
 
@@ -91,6 +95,11 @@ public final class PolicyLinter {
           ROLE_EXPIRED, Severity.WARNING, role.key(), "notAfter " + t + " has passed, so Leasehold refuses this "
               + "temporary role; remove it from the catalog and delete the IAM role.")));
       render(out, role.key(), () -> PolicyRenderer.permissionPolicy(role));
+      if (!role.requireIntent()) {
+        out.add(new LintFinding(INTENT_NOT_REQUIRED, Severity.ADVICE, role.key(), "The role does not require an "
+            + "intent, so an agent may lease its whole scope for a task; add 'requireIntent: true' to narrow every "
+            + "lease to the actions the task declares, unless the role is small enough to hand out whole."));
+      }
       if (canRender) {
         PolicyDocument trust = render(out, role.key(), () -> PolicyRenderer.trustPolicy(catalog, role));
         if (trust != null) {

@@ -69,7 +69,8 @@ class AuditTrailTest {
       }
       assertThatThrownBy(() -> leasehold.open(AccessRequest.of("ec2-read", "list running instances in the staging account")))
           .isInstanceOf(ApprovalDeniedException.class);
-      assertThatThrownBy(() -> leasehold.open(AccessRequest.of("ec2-read", "describe the security groups of the api fleet")))
+      assertThatThrownBy(() -> leasehold.open(AccessRequest.of("ec2-read", "describe the security groups of the api fleet",
+          "ec2:DescribeSecurityGroups"))) // another intent: the denial's cool-down covers the role and intent
           .isInstanceOf(ApprovalTimedOutException.class);
     }
     return log;

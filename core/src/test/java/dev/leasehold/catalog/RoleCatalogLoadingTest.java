@@ -111,7 +111,7 @@ class RoleCatalogLoadingTest {
         file + ":7:13: duration 2h is outside 15m to 1h (STS grants at least 15 minutes; Leasehold leases at most one hour)",
         file + ":11:10: roles.ec2-read.arn: account id in 'arn:aws:iam::12345:role/hermes-dev-ec2-read' must be 12 digits, was '12345'",
         file + ":12:5: unknown key 'colour'; expected one of arn, description, duration, environment, externalId, "
-            + "managedPolicies, mfa, notAfter, permissions, trustPrincipal",
+            + "managedPolicies, mfa, notAfter, permissions, requireIntent, trustPrincipal",
         file + ":14:17: effect must be \"Allow\" or \"Deny\", was \"Permit\"",
         file + ":17:3: duplicate key 'ec2-read' (first defined at line 10); keep only one");
     assertThat(e.getMessage().lines()).hasSize(5).allMatch(l -> l.startsWith(file + ":"));

@@ -145,7 +145,7 @@ class CacheHitTest {
       }
 
       assertThat(first.isOpen()).isFalse();
-      assertThatThrownBy(() -> first.credentialsProvider().resolveCredentials())
+      assertThatThrownBy(() -> first.exportCredentials("check that the lease resolves to the planted test credentials").resolveCredentials())
           .isInstanceOf(SessionExpiredException.class).hasMessageContaining("never refreshed silently");
     }
   }

@@ -53,12 +53,21 @@ class GuardInterceptorTest {
   }
 
   @Test
-  void aMappedCallIsCheckedAndAudited() {
+  void aMappedCallIsCheckedEarlyButAuditedOnlyWhenItIsTransmitted() {
     ExecutionAttributes attributes = new ExecutionAttributes();
     attributes.putAttribute(SdkExecutionAttribute.SERVICE_NAME, "S3");
-    attributes.putAttribute(SdkExecutionAttribute.OPERATION_NAME, "GetObject");
     guard(List.of("s3:GetObject")).beforeExecution(call(), attributes);
+    assertThat(audit.events()).isEmpty();
+    assertThatThrownBy(() -> guard(List.of("s3:PutObject")).beforeExecution(call(), attributes))
+        .isInstanceOf(CallOutsideScopeException.class).hasMessageContaining("s3:GetObject is outside the session's declared intent");
     assertThat(audit.events()).extracting(AuditEvent::action).containsExactly("s3:GetObject");
+  }
+
+  @Test
+  void theOperationComesFromTheRequestClassNotFromARewritableAttribute() {
+    ExecutionAttributes attributes = new ExecutionAttributes();
+    attributes.putAttribute(SdkExecutionAttribute.OPERATION_NAME, "ListBuckets");
+    assertThat(ActionMapper.operationOf(GetObjectRequest.builder().build(), attributes)).isEqualTo("GetObject");
   }
 
   @Test

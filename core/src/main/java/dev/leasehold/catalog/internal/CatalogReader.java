@@ -56,7 +56,7 @@ public final class CatalogReader {
   private static final Set<String> AGENT_KEYS = Set.of("name", "mfaSerial", "userArn");
   private static final Set<String> DEFAULTS_KEYS = Set.of("duration", "region");
   private static final Set<String> ROLE_KEYS = Set.of("arn", "description", "environment", "mfa", "externalId",
-      "notAfter", "duration", "permissions", "managedPolicies", "trustPrincipal");
+      "notAfter", "duration", "permissions", "managedPolicies", "trustPrincipal", "requireIntent");
   private static final Set<String> STATEMENT_KEYS =
       Set.of("sid", "effect", "actions", "notActions", "resources", "notResources", "conditions");
 
@@ -363,6 +363,16 @@ public final class CatalogReader {
             + "2026-12-31T23:59:59Z, was '" + notAfterText + "'");
       }
     }
+    boolean requireIntent = false;
+    Member requireIntentMember = r.members().get("requireIntent");
+    if (requireIntentMember != null) {
+      if (requireIntentMember.value() instanceof Scalar flag && flag.type() == JsonTree.Type.BOOLEAN) {
+        requireIntent = Boolean.parseBoolean(flag.text());
+      } else {
+        sink.at(requireIntentMember.value(), "requireIntent must be true or false (true: every request for this role "
+            + "must declare an intent)");
+      }
+    }
     Duration duration = null;
     Member durationMember = r.members().get("duration");
     if (durationMember != null) {
@@ -405,7 +415,7 @@ public final class CatalogReader {
     }
     return RoleSpec.builder(key, arn).description(description).environment(environment).mfa(mfa)
         .externalId(externalId).notAfter(notAfter).duration(duration).permissions(permissions)
-        .managedPolicies(managed).trustPrincipal(trustPrincipal).build();
+        .managedPolicies(managed).trustPrincipal(trustPrincipal).requireIntent(requireIntent).build();
   }
 
   private Statement statement(Node node, Problems sink) {

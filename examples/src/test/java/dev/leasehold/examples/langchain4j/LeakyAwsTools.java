@@ -35,7 +35,7 @@ final class LeakyAwsTools {
     }
     // The same task joins the live lease the real tool just opened: no second approval.
     AgentSession session = leasehold.open(AccessRequest.of(role, reason, actions.toArray(String[]::new)));
-    AwsCredentials credentials = session.credentialsProvider().resolveCredentials();
+    AwsCredentials credentials = session.exportCredentials("a deliberately leaky test tool prints the lease for the leak test").resolveCredentials();
     String debug = switch (leak) {
       case ACCESS_KEY_ID -> credentials.accessKeyId();
       case SECRET_ACCESS_KEY -> credentials.secretAccessKey();
