@@ -65,6 +65,9 @@ public final class OperationActions {
   /** Why {@code prefix:Operation} is refused when it maps to no action, with the closest actions AWS has. */
   public static String unmappedMessage(String operation) {
     List<String> close = dev.leasehold.policy.IamActions.suggestions(operation);
+    if (close.isEmpty()) {
+      close = dev.leasehold.policy.IamActions.nearest(operation);
+    }
     ServiceAuthorization data = ServiceAuthorization.bundled();
     return "the SDK operation " + operation + " maps to no IAM action in AWS's service authorization data ("
         + data.sourcePackage() + " " + data.sourceVersion() + " of " + data.sourceDate() + ")"

@@ -168,6 +168,23 @@ public final class IamActions {
     return out;
   }
 
+  /**
+   * The three actions of {@code action}'s service nearest to it by edit distance, however far; empty for an
+   * unknown service. For messages about a name that has no near miss (an SDK operation newer than the data).
+   */
+  public static List<String> nearest(String action) {
+    int colon = action.indexOf(':');
+    Service service = colon <= 0 ? null : data().service(action.substring(0, colon));
+    if (service == null) {
+      return List.of();
+    }
+    String name = action.substring(colon + 1).toLowerCase(Locale.ROOT);
+    return service.actions().stream()
+        .sorted(Comparator.comparingInt((Action a) -> distance(name, a.name().toLowerCase(Locale.ROOT)))
+            .thenComparing(Action::name))
+        .limit(MAX_SUGGESTIONS).map(Action::qualifiedName).toList();
+  }
+
   private static List<String> closestActions(Service service, String name) {
     List<String> names = service.actions().stream().map(Action::name).toList();
     return closest(names, name).stream().map(n -> service.prefix() + ":" + n).toList();
