@@ -45,6 +45,25 @@ class IntentTest {
   }
 
   @Test
+  void anIntentNamingAnActionAwsDoesNotHaveIsRefusedWithTheClosestNamesBeforeAnyoneIsAsked() {
+    assertThatThrownBy(() -> leasehold.open(AccessRequest.of("s3-deploy", "publish release 1.4.2 artifacts to the bucket",
+        "s3:GetObjcet")))
+        .isInstanceOfSatisfying(UnknownActionException.class, e -> {
+          assertThat(e.action()).isEqualTo("s3:GetObjcet");
+          assertThat(e.suggestions()).containsExactly("s3:GetObject");
+        })
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("'s3:GetObjcet' is not an IAM action in AWS's service authorization data")
+        .hasMessageContaining("did you mean s3:GetObject?");
+    assertThatThrownBy(() -> leasehold.open(AccessRequest.of("s3-deploy", "publish release 1.4.2 artifacts to the bucket",
+        "s4:PutObject")))
+        .isInstanceOf(UnknownActionException.class).hasMessageContaining("'s4' in 's4:PutObject' is not an IAM service prefix");
+    assertThat(approver.requestCount()).isZero();
+    assertThat(stub.assumeRoleRequests()).isEmpty();
+    assertThat(audit.types()).containsExactly(AuditEventType.REFUSED, AuditEventType.REFUSED);
+  }
+
+  @Test
   void anIntentNoRoleAllowsIsRefusedBeforeAnyoneIsAsked() {
     assertThatThrownBy(() -> leasehold.open(AccessRequest.of("ec2-read", "terminate the stuck build runner i-0abc123", "ec2:TerminateInstances")))
         .isInstanceOfSatisfying(OutOfScopeException.class, e -> assertThat(e.allowingRoles()).isEmpty())

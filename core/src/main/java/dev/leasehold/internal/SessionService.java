@@ -15,6 +15,7 @@ import dev.leasehold.CallBudget;
 import dev.leasehold.InvalidRequestException;
 import dev.leasehold.LeaseholdException;
 import dev.leasehold.OutOfScopeException;
+import dev.leasehold.UnknownActionException;
 import dev.leasehold.UnknownRoleException;
 import dev.leasehold.approval.ApprovalRequest;
 import dev.leasehold.approval.Decision;
@@ -22,8 +23,10 @@ import dev.leasehold.audit.AuditEventType;
 import dev.leasehold.catalog.MfaRequirement;
 import dev.leasehold.catalog.RoleCatalog;
 import dev.leasehold.catalog.RoleSpec;
+import dev.leasehold.policy.IamActions;
 import dev.leasehold.policy.SessionPolicies;
 import dev.leasehold.policy.internal.Glob;
+import dev.leasehold.policy.internal.ServiceAuthorization;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -355,6 +358,11 @@ public final class SessionService implements AutoCloseable {
       if (Glob.hasWildcard(action)) {
         throw new InvalidRequestException("Intent action '" + action + "' has a wildcard; declare the exact actions the "
             + "task needs, such as s3:PutObject.");
+      }
+      String unknown = ServiceAuthorization.unknownActionProblem(action);
+      if (unknown != null) {
+        throw new UnknownActionException("Intent action " + unknown + ". Correct the intent; nothing was asked of a "
+            + "human.", action, IamActions.suggestions(action));
       }
     }
     if (!role.allowsIntent(actions, resources)) {
