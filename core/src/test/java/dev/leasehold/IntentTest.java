@@ -64,6 +64,19 @@ class IntentTest {
   }
 
   @Test
+  void theApproverIsToldWhichIntentActionsWriteByAwsAccessLevels() {
+    try (AgentSession session = leasehold.open(AccessRequest.of("s3-deploy",
+        "publish release 1.4.2 artifacts to the deploy bucket", "s3:GetObject", "s3:PutObject", "s3:ListBucket"))) {
+      assertThat(approver.lastRequest().intentActions()).containsExactly("s3:GetObject", "s3:PutObject", "s3:ListBucket");
+      assertThat(approver.lastRequest().writingActions()).containsExactly("s3:PutObject");
+    }
+    try (AgentSession session = leasehold.open(AccessRequest.of("cloudwatch-read",
+        "find the errors in the checkout service logs of last night", "logs:StartQuery", "logs:FilterLogEvents"))) {
+      assertThat(approver.lastRequest().writingActions()).as("Logs Insights queries are reads").isEmpty();
+    }
+  }
+
+  @Test
   void anIntentNoRoleAllowsIsRefusedBeforeAnyoneIsAsked() {
     assertThatThrownBy(() -> leasehold.open(AccessRequest.of("ec2-read", "terminate the stuck build runner i-0abc123", "ec2:TerminateInstances")))
         .isInstanceOfSatisfying(OutOfScopeException.class, e -> assertThat(e.allowingRoles()).isEmpty())

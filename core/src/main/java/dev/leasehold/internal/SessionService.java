@@ -244,6 +244,7 @@ public final class SessionService implements AutoCloseable {
         .duration(duration).requestedAt(now).decideBy(now.plus(approvalTimeout))
         .requiresMfa(role.mfa() == MfaRequirement.REQUIRED)
         .requiresRoleKeyConfirmation(role.isProduction())
+        .writingActions(intent.stream().filter(IamActions::isMutating).toList())
         .build();
     auditor.record(auditor.event(AuditEventType.REQUESTED, id, role, reason, intent, resources)
         .outcome("asking").cause("digest " + approval.digest()));
