@@ -24,6 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -65,6 +66,9 @@ class IamMappedCallsTest {
             - effect: Allow
               actions: ["ecs:ListClusters"]
               resources: ["*"]
+            - effect: Allow
+              actions: ["kms:ReEncryptFrom", "kms:ReEncryptTo"]
+              resources: ["arn:aws:kms:us-east-1:123456789012:key/*"]
       """, RoleCatalog.Format.YAML);
 
   @BeforeEach
@@ -113,6 +117,26 @@ class IamMappedCallsTest {
           .isInstanceOf(CallBudgetExhaustedException.class).hasMessageContaining("1 mutating calls is used up");
     }
     assertThat(aws.findAll(anyRequestedFor(anyUrl()))).hasSize(3);
+  }
+
+  @Test
+  void anOperationThatNeedsSeveralActionsNeedsEachOfThemInTheIntent() {
+    try (AwsSessionFactory leasehold = leasehold().build();
+         AgentSession session = leasehold.open(AccessRequest.of("queue-worker", REASON, "kms:ReEncryptFrom"))) {
+      KmsClient kms = session.client(local(KmsClient.builder()));
+      assertThatThrownBy(() -> kms.reEncrypt(b -> b.ciphertextBlob(SdkBytes.fromUtf8String("c")).destinationKeyId("k")))
+          .isInstanceOfSatisfying(CallOutsideScopeException.class, e -> assertThat(e.action()).isEqualTo("kms:ReEncryptTo"))
+          .hasMessageContaining("outside the session's declared intent [kms:ReEncryptFrom]");
+    }
+    try (AwsSessionFactory leasehold = leasehold().build();
+         AgentSession session = leasehold.open(AccessRequest.of("queue-worker", REASON, "kms:ReEncryptFrom",
+             "kms:ReEncryptTo"))) {
+      KmsClient kms = session.client(local(KmsClient.builder()));
+      kms.reEncrypt(b -> b.ciphertextBlob(SdkBytes.fromUtf8String("c")).destinationKeyId("k"));
+    }
+    assertThat(aws.findAll(anyRequestedFor(anyUrl()))).hasSize(1);
+    assertThat(audit.events()).filteredOn(e -> e.type() == AuditEventType.CALL_ALLOWED).extracting(AuditEvent::action)
+        .containsExactly("kms:ReEncryptFrom", "kms:ReEncryptTo");
   }
 
   @Test

@@ -114,6 +114,19 @@ class CatalogAndPolicyCommandsTest {
   }
 
   @Test
+  void renderingPermissionsSaysOnStandardErrorWhatWritesByAwsAccessLevels() throws Exception {
+    Result rds = cli().run("policy", "render", REFERENCE, "--kind", "permissions", "--role", "rds-query");
+    Result logs = cli().run("policy", "render", REFERENCE, "--kind", "permissions", "--role", "cloudwatch-read");
+
+    assertThat(rds.exit()).isZero();
+    new ObjectMapper().readTree(rds.out()); // standard output stays the policy alone
+    assertThat(rds.err()).contains("# role rds-query, by AWS's access levels")
+        .contains("#   WRITES: rds-data:ExecuteStatement, rds-data:BatchExecuteStatement\n")
+        .containsPattern("#   reads or lists only: rds:Describe\\* \\(\\d+ actions\\), rds:ListTagsForResource\n");
+    assertThat(logs.err()).contains("#   WRITES: nothing\n").contains("logs:StartQuery", "logs:FilterLogEvents");
+  }
+
+  @Test
   void rendersPermissionsAgentUserAndTerraform() throws Exception {
     Result permissions = cli().run("policy", "render", REFERENCE, "--kind", "permissions", "--role", "s3-deploy");
     Result agent = cli().run("policy", "render", REFERENCE, "--kind", "agent-user");
