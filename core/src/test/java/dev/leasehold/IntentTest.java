@@ -155,10 +155,31 @@ class IntentTest {
   }
 
   @Test
-  void wildcardIntentsAreRefused() {
+  void serviceWideWildcardIntentsAreRefused() {
     assertThatThrownBy(() -> leasehold.open(AccessRequest.of("s3-deploy", "upload the nightly build to the deploy bucket", "s3:*")))
-        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("wildcard");
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("is every action of a service");
+    assertThatThrownBy(() -> leasehold.open(AccessRequest.of("s3-deploy", "upload the nightly build to the deploy bucket", "*")))
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("is every action of every service");
     assertThat(approver.requestCount()).isZero();
+  }
+
+  @Test
+  void aWildcardIntentIsExpandedExactlyAgainstAwsActionsAndThenCheckedAgainstTheRole() {
+    // s3:*Object matches GetObject, PutObject, DeleteObject, RestoreObject, ...: the role allows only two of them
+    assertThatThrownBy(() -> leasehold.open(AccessRequest.of("s3-deploy", "upload the nightly build to the deploy bucket",
+        "s3:*Object")))
+        .isInstanceOf(OutOfScopeException.class).hasMessageContaining("s3:DeleteObject");
+    assertThatThrownBy(() -> leasehold.open(AccessRequest.of("s3-deploy", "upload the nightly build to the deploy bucket",
+        "s3:GetObjcet*")))
+        .isInstanceOf(UnknownActionException.class).hasMessageContaining("'s3:GetObjcet*' matches no IAM action");
+    assertThat(approver.requestCount()).isZero();
+
+    // s3:GetBucketLocatio? matches exactly one action; the human, the session policy and the guard see it spelled out
+    try (AgentSession session = leasehold.open(AccessRequest.of("s3-deploy", "upload the nightly build to the deploy bucket",
+        "s3:PutObject", "s3:GetBucketLocatio?"))) {
+      assertThat(approver.lastRequest().intentActions()).containsExactly("s3:PutObject", "s3:GetBucketLocation");
+      assertThat(stub.form(0).get("Policy")).contains("\"s3:GetBucketLocation\"").doesNotContain("Locatio?");
+    }
   }
 
   @Test
