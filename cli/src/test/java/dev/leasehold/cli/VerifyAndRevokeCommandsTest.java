@@ -85,9 +85,10 @@ class VerifyAndRevokeCommandsTest {
 
     assertThat(r.exit()).as(r.all()).isZero();
     assertThat(failLines(r)).isEmpty();
-    assertThat(r.out().lines().filter(l -> l.startsWith("PASS "))).hasSize(4 + 4 * 5 + 2);
+    assertThat(r.out().lines().filter(l -> l.startsWith("PASS "))).hasSize(4 + 4 * 6 + 2);
     assertThat(r.out()).contains("PASS role s3-deploy trust policy: only arn:aws:iam::123456789012:user/agents/hermes-dev-agent may assume it, with MFA")
-        .contains("26 checks: 26 passed, 0 failed. The account matches the catalog.");
+        .contains("PASS role ec2-read intent: does not require an intent")
+        .contains("30 checks: 30 passed, 0 failed. The account matches the catalog.");
     assertThat(account.requests("GetRole")).anySatisfy(f -> assertThat(f)
         .containsEntry("Action", "GetRole").containsEntry("RoleName", "hermes-dev-s3-deploy").containsEntry("Version", "2010-05-08"));
     assertThat(r.all()).doesNotContain("admin-secret-never-printed", "AKIAADMIN");

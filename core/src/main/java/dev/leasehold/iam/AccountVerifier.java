@@ -262,6 +262,18 @@ public final class AccountVerifier {
     checks.add(trust(prefix + "trust policy", spec, role));
     checks.add(managedPolicies(prefix + "managed policies", spec, roleName));
     checks.add(permissions(prefix + "permissions", spec, roleName));
+    checks.add(intent(prefix + "intent", spec));
+  }
+
+  /**
+   * Whether requests must declare an intent. Advice, not a failure (as in the linter): a small read-only
+   * role may be fine to hand out whole, but the check names every role that allows it.
+   */
+  private static Check intent(String name, RoleSpec spec) {
+    return Check.pass(name, spec.requireIntent()
+        ? "requests must declare an intent (requireIntent: true)"
+        : "does not require an intent: a request without one gets the whole role; add 'requireIntent: true' "
+            + "to refuse such requests before anyone is asked");
   }
 
   private static Check maxSessionDuration(String name, Role role) {

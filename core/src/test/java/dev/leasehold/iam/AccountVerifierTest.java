@@ -65,12 +65,31 @@ class AccountVerifierTest {
     assertThat(failed(checks)).isEmpty();
     assertThat(checks).extracting(Check::name).startsWith("agent user exists", "agent user groups",
         "agent user policies", "agent user assume-only", "role ec2-read exists", "role ec2-read max session duration",
-        "role ec2-read trust policy", "role ec2-read managed policies", "role ec2-read permissions");
-    assertThat(checks).hasSize(4 + 4 * 5);
+        "role ec2-read trust policy", "role ec2-read managed policies", "role ec2-read permissions",
+        "role ec2-read intent");
+    assertThat(checks).hasSize(4 + 4 * 6);
     assertThat(account.requests("GetRole")).extracting(f -> f.get("RoleName"))
         .containsExactly("hermes-dev-ec2-read", "hermes-dev-s3-deploy", "hermes-dev-rds-query", "hermes-dev-cloudwatch-read");
     assertThat(account.requests("GetRole").get(0)).containsEntry("Version", "2010-05-08");
     assertThat(account.requests("GetUser").get(0)).containsEntry("UserName", "hermes-dev-agent");
+  }
+
+  @Test
+  void eachRoleSaysWhetherItRequiresAnIntentWithoutFailing() {
+    RoleCatalog.Builder mixed = RoleCatalog.builder(CATALOG.agent()).defaultDuration(CATALOG.defaultDuration())
+        .defaultRegion(CATALOG.defaultRegion());
+    CATALOG.roles().values().forEach(r ->
+        mixed.role(r.key().equals("s3-deploy") ? r.toBuilder().requireIntent(true).build() : r));
+    account.install();
+    List<Check> checks = AccountVerifier.builder().catalog(mixed.build()).iamClient(iam).build().verify();
+
+    assertThat(checks).filteredOn(c -> !c.passed()).extracting(Check::toString).isEmpty();
+    List<Check> intent = checks.stream().filter(c -> c.name().endsWith(" intent")).toList();
+    assertThat(intent).extracting(Check::name).containsExactly("role ec2-read intent", "role s3-deploy intent",
+        "role rds-query intent", "role cloudwatch-read intent");
+    assertThat(intent.get(1).detail()).isEqualTo("requests must declare an intent (requireIntent: true)");
+    assertThat(List.of(intent.get(0), intent.get(2), intent.get(3))).allSatisfy(c -> assertThat(c.detail())
+        .startsWith("does not require an intent").contains("add 'requireIntent: true'"));
   }
 
   @Test
