@@ -15,8 +15,13 @@ import java.util.Optional;
  * role is in the catalog; the reason is concrete (12-256 characters, at least three words, no control,
  * invisible or bidi characters, not a vague phrase such as "do work"); the intent's actions and resources
  * hold no control, invisible or bidi characters either (the same rule as the reason; surrounding whitespace
- * is stripped) and are allowed by the role's catalog permissions; the duration is no longer than the role allows. With an intent, the lease is narrowed to
- * exactly those actions and the session's clients refuse everything else.
+ * is stripped) and are allowed by the role's catalog permissions; every action is one AWS has (a misspelt
+ * one is an {@link UnknownActionException} naming the closest); the duration is no longer than the role
+ * allows. With an intent, the lease is narrowed to exactly those actions and the session's clients refuse
+ * everything else. A wildcard action such as {@code s3:Get*} is expanded when the request is opened to
+ * exactly the actions AWS has that it matches (the human, the session policy and the guard see them
+ * spelled out, and the lease does not grow with actions AWS adds later); {@code *} and {@code service:*}
+ * are refused.
  *
  * <pre>{@code
  * AccessRequest request = AccessRequest.builder()
@@ -139,7 +144,10 @@ public final class AccessRequest {
       return this;
     }
 
-    /** Replaces the declared actions, such as {@code s3:PutObject}. Wildcards are not allowed. */
+    /**
+     * Replaces the declared actions, such as {@code s3:PutObject}; a pattern such as {@code s3:Get*} stands
+     * for exactly the actions AWS has that it matches ({@code *} and {@code service:*} are refused).
+     */
     public Builder intent(String... actions) {
       return intent(Arrays.asList(actions));
     }

@@ -45,6 +45,38 @@ class IntentTest {
   }
 
   @Test
+  void anIntentNamingAnActionAwsDoesNotHaveIsRefusedWithTheClosestNamesBeforeAnyoneIsAsked() {
+    assertThatThrownBy(() -> leasehold.open(AccessRequest.of("s3-deploy", "publish release 1.4.2 artifacts to the bucket",
+        "s3:GetObjcet")))
+        .isInstanceOfSatisfying(UnknownActionException.class, e -> {
+          assertThat(e.action()).isEqualTo("s3:GetObjcet");
+          assertThat(e.suggestions()).containsExactly("s3:GetObject");
+        })
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("'s3:GetObjcet' is not an IAM action in AWS's service authorization data")
+        .hasMessageContaining("did you mean s3:GetObject?");
+    assertThatThrownBy(() -> leasehold.open(AccessRequest.of("s3-deploy", "publish release 1.4.2 artifacts to the bucket",
+        "s4:PutObject")))
+        .isInstanceOf(UnknownActionException.class).hasMessageContaining("'s4' in 's4:PutObject' is not an IAM service prefix");
+    assertThat(approver.requestCount()).isZero();
+    assertThat(stub.assumeRoleRequests()).isEmpty();
+    assertThat(audit.types()).containsExactly(AuditEventType.REFUSED, AuditEventType.REFUSED);
+  }
+
+  @Test
+  void theApproverIsToldWhichIntentActionsWriteByAwsAccessLevels() {
+    try (AgentSession session = leasehold.open(AccessRequest.of("s3-deploy",
+        "publish release 1.4.2 artifacts to the deploy bucket", "s3:GetObject", "s3:PutObject", "s3:ListBucket"))) {
+      assertThat(approver.lastRequest().intentActions()).containsExactly("s3:GetObject", "s3:PutObject", "s3:ListBucket");
+      assertThat(approver.lastRequest().writingActions()).containsExactly("s3:PutObject");
+    }
+    try (AgentSession session = leasehold.open(AccessRequest.of("cloudwatch-read",
+        "find the errors in the checkout service logs of last night", "logs:StartQuery", "logs:FilterLogEvents"))) {
+      assertThat(approver.lastRequest().writingActions()).as("Logs Insights queries are reads").isEmpty();
+    }
+  }
+
+  @Test
   void anIntentNoRoleAllowsIsRefusedBeforeAnyoneIsAsked() {
     assertThatThrownBy(() -> leasehold.open(AccessRequest.of("ec2-read", "terminate the stuck build runner i-0abc123", "ec2:TerminateInstances")))
         .isInstanceOfSatisfying(OutOfScopeException.class, e -> assertThat(e.allowingRoles()).isEmpty())
@@ -123,10 +155,31 @@ class IntentTest {
   }
 
   @Test
-  void wildcardIntentsAreRefused() {
+  void serviceWideWildcardIntentsAreRefused() {
     assertThatThrownBy(() -> leasehold.open(AccessRequest.of("s3-deploy", "upload the nightly build to the deploy bucket", "s3:*")))
-        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("wildcard");
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("is every action of a service");
+    assertThatThrownBy(() -> leasehold.open(AccessRequest.of("s3-deploy", "upload the nightly build to the deploy bucket", "*")))
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("is every action of every service");
     assertThat(approver.requestCount()).isZero();
+  }
+
+  @Test
+  void aWildcardIntentIsExpandedExactlyAgainstAwsActionsAndThenCheckedAgainstTheRole() {
+    // s3:*Object matches GetObject, PutObject, DeleteObject, RestoreObject, ...: the role allows only two of them
+    assertThatThrownBy(() -> leasehold.open(AccessRequest.of("s3-deploy", "upload the nightly build to the deploy bucket",
+        "s3:*Object")))
+        .isInstanceOf(OutOfScopeException.class).hasMessageContaining("s3:DeleteObject");
+    assertThatThrownBy(() -> leasehold.open(AccessRequest.of("s3-deploy", "upload the nightly build to the deploy bucket",
+        "s3:GetObjcet*")))
+        .isInstanceOf(UnknownActionException.class).hasMessageContaining("'s3:GetObjcet*' matches no IAM action");
+    assertThat(approver.requestCount()).isZero();
+
+    // s3:GetBucketLocatio? matches exactly one action; the human, the session policy and the guard see it spelled out
+    try (AgentSession session = leasehold.open(AccessRequest.of("s3-deploy", "upload the nightly build to the deploy bucket",
+        "s3:PutObject", "s3:GetBucketLocatio?"))) {
+      assertThat(approver.lastRequest().intentActions()).containsExactly("s3:PutObject", "s3:GetBucketLocation");
+      assertThat(stub.form(0).get("Policy")).contains("\"s3:GetBucketLocation\"").doesNotContain("Locatio?");
+    }
   }
 
   @Test

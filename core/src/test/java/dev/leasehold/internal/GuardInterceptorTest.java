@@ -42,14 +42,18 @@ class GuardInterceptorTest {
   @Test
   void aCallThatCannotBeMappedIsRefusedWhenAnIntentWasDeclared() {
     assertThatThrownBy(() -> guard(List.of("s3:GetObject")).beforeExecution(call(), new ExecutionAttributes()))
-        .isInstanceOf(CallOutsideScopeException.class).hasMessageContaining("cannot be mapped to an IAM action");
+        .isInstanceOf(CallOutsideScopeException.class).hasMessageContaining("maps to no IAM action");
     assertThat(audit.events()).extracting(AuditEvent::type).containsExactly(AuditEventType.CALL_REFUSED);
   }
 
   @Test
-  void aCallThatCannotBeMappedIsLeftToStsWhenNoIntentWasDeclared() {
-    guard(List.of()).beforeExecution(call(), new ExecutionAttributes());
-    assertThat(audit.events()).isEmpty();
+  void aCallThatCannotBeMappedIsRefusedAlsoWithoutAnIntent() {
+    // never guessed: without a name the call cannot be checked against the role either
+    assertThatThrownBy(() -> guard(List.of()).beforeExecution(call(), new ExecutionAttributes()))
+        .isInstanceOf(CallOutsideScopeException.class).hasMessageContaining("maps to no IAM action")
+        .hasMessageContaining("actionMapping(");
+    assertThat(audit.events()).extracting(AuditEvent::type, AuditEvent::outcome)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(AuditEventType.CALL_REFUSED, "unmapped"));
   }
 
   @Test
@@ -71,10 +75,16 @@ class GuardInterceptorTest {
   }
 
   @Test
-  void readVerbsAreNotMutating() {
+  void mutatingFollowsAwsAccessLevelsNotVerbs() {
     assertThat(GuardInterceptor.isMutating("s3:GetObject")).isFalse();
     assertThat(GuardInterceptor.isMutating("ec2:DescribeInstances")).isFalse();
     assertThat(GuardInterceptor.isMutating("s3:PutObject")).isTrue();
     assertThat(GuardInterceptor.isMutating("ec2:TerminateInstances")).isTrue();
+    // the verb rule had these wrong both ways
+    assertThat(GuardInterceptor.isMutating("sqs:ReceiveMessage")).isFalse();
+    assertThat(GuardInterceptor.isMutating("logs:StartQuery")).isFalse();
+    assertThat(GuardInterceptor.isMutating("sts:GetFederationToken")).isTrue();
+    assertThat(GuardInterceptor.isMutating("kms:GenerateDataKey")).isTrue();
+    assertThat(GuardInterceptor.isMutating("states:GetActivityTask")).isTrue();
   }
 }

@@ -153,7 +153,20 @@ final class Dialogue {
       field(out, "Env", environment, valueWidth);
     }
     field(out, "Reason", Text.inert(request.reason()), valueWidth);
-    list(out, "Actions", request.intentActions(), "(none declared: everything the role allows)", valueWidth);
+    List<String> actions = request.intentActions();
+    if (actions.isEmpty()) {
+      field(out, "Actions", "(none declared: everything the role allows)", valueWidth);
+    }
+    for (int i = 0; i < actions.size(); i++) {
+      boolean writes = request.writingActions().contains(actions.get(i));
+      field(out, i == 0 ? "Actions" : "", Text.inert(actions.get(i)) + (writes ? "  <- WRITES" : ""), valueWidth, writes);
+    }
+    if (!request.writingActions().isEmpty()) {
+      field(out, "Writes", "!!! " + request.writingActions().size() + " of " + actions.size()
+          + " actions change things (AWS access level Write, Permissions management or Tagging) !!!", valueWidth, true);
+    } else if (!actions.isEmpty()) {
+      field(out, "Writes", "none: every action only reads or lists", valueWidth);
+    }
     list(out, "Resources", request.intentResources(), "(none declared: the role's own resources)", valueWidth);
     field(out, "Lease", Text.duration(request.duration()) + " from approval", valueWidth);
     field(out, "Decide", "within " + Text.duration(left()) + " (by " + instant(deadline) + ")", valueWidth);

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +55,29 @@ class ConsoleApprovalChannelTest {
         .containsPattern("Lease +15m from approval")
         .containsPattern("Decide +within 5m \\(by 2030-01-02T03:09:05Z\\)")
         .doesNotContain("PRODUCTION");
+  }
+
+  @Test
+  void writingActionsAreMarkedAndCounted() {
+    ApprovalRequest request = Requests.dev("req-1").intentActions(List.of("s3:GetObject", "s3:PutObject"))
+        .writingActions(List.of("s3:PutObject")).build();
+    console.type("n\n\n");
+
+    console.decide(request);
+
+    assertThat(console.text()).containsPattern("Actions +s3:GetObject\n")
+        .containsPattern("\\| +s3:PutObject <- WRITES")
+        .containsPattern("Writes +!!! 1 of 2 actions change things");
+  }
+
+  @Test
+  void aReadOnlyIntentSaysItWritesNothing() {
+    console.type("n\n\n");
+
+    console.decide(Requests.dev("req-1").intentActions(List.of("s3:GetObject")).build());
+
+    assertThat(console.text()).containsPattern("Writes +none: every action only reads or lists")
+        .doesNotContain("WRITES");
   }
 
   @Test

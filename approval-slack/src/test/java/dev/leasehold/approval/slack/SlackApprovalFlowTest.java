@@ -31,6 +31,20 @@ class SlackApprovalFlowTest {
   final SlackStandIn slack = new SlackStandIn();
 
   @Test
+  void writingActionsAreShownLoudlyAndAReadOnlyIntentSaysSo() throws Exception {
+    SlackApprovalChannel channel = slack.channel();
+    ApprovalRequest writes = slack.request().writingActions(java.util.List.of("s3:PutObject")).build();
+    slack.decideAsync(channel, writes);
+    assertThat(texts(slack.awaitPosted().get("blocks"))).contains(
+        new Text("mrkdwn", ":warning: *WRITES:* 1 of 2 actions change things: s3:PutObject"));
+
+    ApprovalRequest reads = slack.request().intentActions(java.util.List.of("s3:ListBucket")).build();
+    slack.decideAsync(channel, reads);
+    assertThat(slack.awaitCalls("chat.postMessage", 2).get(1).get("blocks"))
+        .contains("Writes: none; every action only reads or lists.").doesNotContain("WRITES");
+  }
+
+  @Test
   void approveClickModalAndCodeApproveTheRequestAndUpdateTheMessageWithoutTheCode() throws Exception {
     SlackApprovalChannel channel = slack.channel();
     ApprovalRequest request = slack.request().build();

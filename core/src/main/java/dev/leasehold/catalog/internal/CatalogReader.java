@@ -25,6 +25,7 @@ import dev.leasehold.policy.internal.JsonTree.Problems;
 import dev.leasehold.policy.internal.JsonTree.Scalar;
 import dev.leasehold.policy.internal.JsonTree.Type;
 import dev.leasehold.policy.internal.PolicyJson;
+import dev.leasehold.policy.internal.ServiceAuthorization;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -435,6 +436,11 @@ public final class CatalogReader {
     for (Scalar a : actions) {
       if (!ACTION.matcher(a.text()).matches()) {
         sink.at(a, "action '" + a.text() + "' must look like service:Action (such as s3:GetObject or ec2:Describe*)");
+      } else {
+        String unknown = ServiceAuthorization.unknownActionProblem(a.text());
+        if (unknown != null) {
+          sink.at(a, unknown);
+        }
       }
     }
     List<Scalar> resources = oneOf(s, "resources", "notResources", sink);

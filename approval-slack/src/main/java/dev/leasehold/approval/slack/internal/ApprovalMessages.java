@@ -146,6 +146,13 @@ final class ApprovalMessages {
         : String.join(", ", request.intentActions());
     blocks.add(text("Intent: " + intent + (request.intentResources().isEmpty()
         ? "" : "\nResources: " + String.join(", ", request.intentResources()))));
+    if (!request.writingActions().isEmpty()) {
+      blocks.add(section(s -> s.text(markdownText(limit(":warning: *WRITES:* " + request.writingActions().size() + " of "
+          + request.intentActions().size() + " actions change things: " + escape(String.join(", ",
+              request.writingActions())), SECTION_MAX)))));
+    } else if (!request.intentActions().isEmpty()) {
+      blocks.add(text("Writes: none; every action only reads or lists."));
+    }
     return blocks;
   }
 
