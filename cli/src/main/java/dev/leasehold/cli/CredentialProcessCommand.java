@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.leasehold.AccessRequest;
 import dev.leasehold.AgentSession;
 import dev.leasehold.InvalidRequestException;
-import dev.leasehold.approval.Durations;
 import dev.leasehold.broker.LeaseBroker;
 import dev.leasehold.internal.BrokerClient;
 import dev.leasehold.internal.CredentialGuard;
@@ -14,16 +13,13 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -54,23 +50,7 @@ final class CredentialProcessCommand implements Callable<Integer> {
   @Mixin BrokerTarget target;
   @Mixin FlowOptions flow;
 
-  @Option(names = "--role", required = true, paramLabel = "KEY", description = "The catalog role key.")
-  String role;
-
-  @Option(names = "--reason", required = true, paramLabel = "TEXT",
-      description = "A concrete reason: what will be done, to what, and why (12-256 characters, 3+ words).")
-  String reason;
-
-  @Option(names = "--intent", paramLabel = "ACTION", split = ",", arity = "1..*",
-      description = "IAM actions the task needs, such as s3:PutObject; the lease is narrowed to them by an STS "
-          + "session policy.")
-  List<String> intent = new ArrayList<>();
-
-  @Option(names = "--resource", paramLabel = "ARN", split = ",", arity = "1..*", description = "Resource ARNs the actions apply to.")
-  List<String> resources = new ArrayList<>();
-
-  @Option(names = "--duration", paramLabel = "D", description = "The lease length, such as 25m (at most the role's).")
-  String duration;
+  @Mixin RequestOptions ask;
 
   CredentialProcessCommand(Cli cli) {
     this.cli = cli;
@@ -78,12 +58,7 @@ final class CredentialProcessCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    AccessRequest.Builder rb = AccessRequest.builder().role(role).reason(reason).intent(intent).resources(resources);
-    if (duration != null) {
-      rb.duration(Durations.parse(duration).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
-          "--duration must be written like 25m, 1500s or PT25M, was '" + duration + "'")));
-    }
-    AccessRequest request = rb.build();
+    AccessRequest request = ask.toRequest(spec);
     URI url = target.url(cli, spec);
     if (url != null) {
       BrokerClient client = target.client(cli, spec, url);
@@ -97,7 +72,8 @@ final class CredentialProcessCommand implements Callable<Integer> {
     LeaseCache cache = LeaseCache.of(cli);
     Path entry = cache.file(List.of("v1", flow.catalogFile.toAbsolutePath().normalize().toString(),
         String.valueOf(flow.terraformOutput), flow.profile, String.valueOf(flow.region), String.valueOf(flow.stsEndpoint),
-        role, reason.strip(), String.join(",", intent), String.join(",", resources), String.valueOf(request.duration()
+        request.role(), request.reason(), String.join(",", request.actions()), String.join(",", request.resources()),
+        String.valueOf(request.duration()
             .orElse(null))));
     Instant now = cli.clock.instant();
     Optional<ObjectNode> cached = cache.read(entry, now);

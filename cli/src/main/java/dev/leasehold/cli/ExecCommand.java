@@ -1,7 +1,6 @@
 package dev.leasehold.cli;
 
 import dev.leasehold.AccessRequest;
-import dev.leasehold.approval.Durations;
 import dev.leasehold.broker.LeaseBroker;
 import dev.leasehold.internal.BrokerClient;
 import java.io.IOException;
@@ -14,11 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -55,22 +52,7 @@ final class ExecCommand implements Callable<Integer> {
   @Mixin BrokerTarget target;
   @Mixin FlowOptions flow;
 
-  @Option(names = "--role", required = true, paramLabel = "KEY", description = "The catalog role key.")
-  String role;
-
-  @Option(names = "--reason", required = true, paramLabel = "TEXT",
-      description = "A concrete reason: what will be done, to what, and why (12-256 characters, 3+ words).")
-  String reason;
-
-  @Option(names = "--intent", paramLabel = "ACTION", split = ",", arity = "1..*",
-      description = "IAM actions the task needs, such as s3:PutObject; the lease is narrowed to them.")
-  List<String> intent = new ArrayList<>();
-
-  @Option(names = "--resource", paramLabel = "ARN", split = ",", arity = "1..*", description = "Resource ARNs the actions apply to.")
-  List<String> resources = new ArrayList<>();
-
-  @Option(names = "--duration", paramLabel = "D", description = "The lease length, such as 25m (at most the role's).")
-  String duration;
+  @Mixin RequestOptions ask;
 
   @Parameters(arity = "1..*", paramLabel = "CMD", description = "The command and its arguments (after --).")
   List<String> command = new ArrayList<>();
@@ -81,13 +63,7 @@ final class ExecCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    AccessRequest.Builder rb = AccessRequest.builder().role(role).reason(reason).intent(intent).resources(resources);
-    if (duration != null) {
-      Duration d = Durations.parse(duration).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
-          "--duration must be written like 25m, 1500s or PT25M, was '" + duration + "'"));
-      rb.duration(d);
-    }
-    AccessRequest request = rb.build();
+    AccessRequest request = ask.toRequest(spec);
     URI url = target.url(cli, spec);
     if (url != null) {
       return run(target.client(cli, spec, url), request);
