@@ -155,8 +155,13 @@ public final class AuditKey {
     return id;
   }
 
-  /** A new HMAC-SHA256 instance initialised with this key; not thread-safe, one per user. */
-  Mac newMac() {
+  /**
+   * A new HMAC-SHA256 instance initialised with this key, for an audit sink that seals records (such as the
+   * PostgreSQL sink of {@code leasehold-fleet-postgres}, through {@code AuditChain.keyed}). It can make seals
+   * but never gives the key's bytes back; whoever holds this {@code AuditKey} could already seal records by
+   * opening a sink with it. Not thread-safe: one per user.
+   */
+  public Mac newMac() {
     try {
       Mac mac = Mac.getInstance(ALGORITHM);
       mac.init(key);

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.Objects;
 
 /**
@@ -72,68 +73,99 @@ public final class AuditVerifier {
         Objects.requireNonNull(checkpoint, "checkpoint == null"));
   }
 
+  /**
+   * Verifies records that are not in a file: each element of {@code records} is one record's exact text (what
+   * a {@link JsonLinesAuditSink} writes as one line, without the line break), in the order of their sequence
+   * numbers, for example the rows of a database table that a sink in another module appends to. The checks
+   * are those of the file methods above; {@link AuditVerification#firstBadLine()} is then the 1-based position
+   * of the first bad record in {@code records}. The iterator is read once, lazily, so it may stream.
+   *
+   * @param records the records in order; an exception thrown by the iterator ends the check and is rethrown
+   * @param key the chain's key, or null to check hashes, sequence and chain only
+   * @param checkpoint a checkpoint the chain must reach, or null
+   */
+  public static AuditVerification verifyRecords(Iterator<String> records, AuditKey key, AuditCheckpoint checkpoint) {
+    Objects.requireNonNull(records, "records == null");
+    try {
+      return check(() -> records.hasNext() ? Objects.requireNonNull(records.next(), "a record is null") : null, key,
+          checkpoint);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // not reached: an iterator throws no checked exception
+    }
+  }
+
+  /** The next record's text, or null after the last. */
+  private interface Records {
+    String next() throws IOException;
+  }
+
   private static AuditVerification check(Path file, AuditKey key, AuditCheckpoint checkpoint) {
     Objects.requireNonNull(file, "file == null");
-    AuditChain chain = key == null ? AuditChain.unkeyed() : AuditChain.keyed(key.newMac(), key.id());
-    boolean keyed = key != null;
     try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String prev = AuditChain.GENESIS;
-      String lastSeal = null;
-      long expectedSeq = 1;
-      int lineNo = 0;
-      String line;
-      while ((line = reader.readLine()) != null) {
-        lineNo++;
-        if (line.isBlank()) {
-          return bad(expectedSeq - 1, lineNo, "blank line inside the log", keyed);
-        }
-        AuditChain.Parts parts = AuditChain.split(line);
-        if (parts == null) {
-          return bad(expectedSeq, lineNo, "no hash: the record was edited or is not a Leasehold audit record", keyed);
-        }
-        if (!parts.hash().equals(chain.hashOf(parts.signed()))) {
-          return bad(expectedSeq, lineNo, "hash mismatch: the record was edited", keyed);
-        }
-        JsonNode node;
-        try {
-          node = AuditChain.parse(line);
-        } catch (IOException e) {
-          return bad(expectedSeq, lineNo, "not valid JSON", keyed);
-        }
-        if (keyed) {
-          String problem = macProblem(chain, key, parts, node);
-          if (problem != null) {
-            return bad(expectedSeq, lineNo, problem, keyed);
-          }
-        }
-        long seq = node.path("seq").asLong(-1);
-        if (seq != expectedSeq) {
-          return bad(expectedSeq, lineNo, "sequence " + seq + " where " + expectedSeq
-              + " was expected: a record was removed or the records were reordered", keyed);
-        }
-        if (!prev.equals(node.path("prev").asText())) {
-          return bad(expectedSeq, lineNo, "chain broken: prev does not match the hash of the record before", keyed);
-        }
-        String seal = parts.mac() != null ? parts.mac() : parts.hash();
-        if (checkpoint != null && seq == checkpoint.seq() && !JsonLinesAuditSink.sameSeal(seal, checkpoint.seal())) {
-          return bad(expectedSeq, lineNo, "record " + seq + " does not match the checkpoint " + checkpoint
-              + ": the log was rewritten up to or at this record", keyed);
-        }
-        prev = parts.hash();
-        lastSeal = seal;
-        expectedSeq++;
-      }
-      long records = expectedSeq - 1;
-      if (checkpoint != null && records < checkpoint.seq()) {
-        return bad(records, lineNo + 1, "truncated: the log ends after record " + records + ", but the checkpoint "
-            + "names record " + checkpoint.seq() + "; records " + (records + 1) + " to " + checkpoint.seq()
-            + " were cut off the end", keyed);
-      }
-      return new AuditVerification(true, records, 0, "", keyed,
-          lastSeal == null ? null : new AuditCheckpoint(records, lastSeal));
+      return check(reader::readLine, key, checkpoint);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read audit log " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  private static AuditVerification check(Records reader, AuditKey key, AuditCheckpoint checkpoint)
+      throws IOException {
+    AuditChain chain = key == null ? AuditChain.unkeyed() : AuditChain.keyed(key.newMac(), key.id());
+    boolean keyed = key != null;
+    String prev = AuditChain.GENESIS;
+    String lastSeal = null;
+    long expectedSeq = 1;
+    int lineNo = 0;
+    String line;
+    while ((line = reader.next()) != null) {
+      lineNo++;
+      if (line.isBlank()) {
+        return bad(expectedSeq - 1, lineNo, "blank line inside the log", keyed);
+      }
+      AuditChain.Parts parts = AuditChain.split(line);
+      if (parts == null) {
+        return bad(expectedSeq, lineNo, "no hash: the record was edited or is not a Leasehold audit record", keyed);
+      }
+      if (!parts.hash().equals(chain.hashOf(parts.signed()))) {
+        return bad(expectedSeq, lineNo, "hash mismatch: the record was edited", keyed);
+      }
+      JsonNode node;
+      try {
+        node = AuditChain.parse(line);
+      } catch (IOException e) {
+        return bad(expectedSeq, lineNo, "not valid JSON", keyed);
+      }
+      if (keyed) {
+        String problem = macProblem(chain, key, parts, node);
+        if (problem != null) {
+          return bad(expectedSeq, lineNo, problem, keyed);
+        }
+      }
+      long seq = node.path("seq").asLong(-1);
+      if (seq != expectedSeq) {
+        return bad(expectedSeq, lineNo, "sequence " + seq + " where " + expectedSeq
+            + " was expected: a record was removed or the records were reordered", keyed);
+      }
+      if (!prev.equals(node.path("prev").asText())) {
+        return bad(expectedSeq, lineNo, "chain broken: prev does not match the hash of the record before", keyed);
+      }
+      String seal = parts.mac() != null ? parts.mac() : parts.hash();
+      if (checkpoint != null && seq == checkpoint.seq() && !JsonLinesAuditSink.sameSeal(seal, checkpoint.seal())) {
+        return bad(expectedSeq, lineNo, "record " + seq + " does not match the checkpoint " + checkpoint
+            + ": the log was rewritten up to or at this record", keyed);
+      }
+      prev = parts.hash();
+      lastSeal = seal;
+      expectedSeq++;
+    }
+    long records = expectedSeq - 1;
+    if (checkpoint != null && records < checkpoint.seq()) {
+      return bad(records, lineNo + 1, "truncated: the log ends after record " + records + ", but the checkpoint "
+          + "names record " + checkpoint.seq() + "; records " + (records + 1) + " to " + checkpoint.seq()
+          + " were cut off the end", keyed);
+    }
+    return new AuditVerification(true, records, 0, "", keyed,
+        lastSeal == null ? null : new AuditCheckpoint(records, lastSeal));
   }
 
   /** What is wrong with a record's seal under {@code key}, or null when its MAC verifies. */
