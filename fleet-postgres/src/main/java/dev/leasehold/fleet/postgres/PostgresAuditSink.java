@@ -162,6 +162,11 @@ public final class PostgresAuditSink implements AuditSink {
     return Optional.ofNullable(last);
   }
 
+  /** How many records wait for the writer (for tests). */
+  int queued() {
+    return queue.size();
+  }
+
   /** The broker this sink writes for (stored with each row). */
   public String brokerId() {
     return fleet.brokerId();
