@@ -241,8 +241,7 @@ public final class PostgresAuditSink implements AuditSink {
     try (Connection c = fleet.dataSource().getConnection()) {
       c.setAutoCommit(false);
       try {
-        AuditTable.lockChain(c);
-        Head head = AuditTable.head(c);
+        Head head = AuditTable.lockAndReadHead(c);
         String prev = head == null ? AuditChain.GENESIS : checkHead(head);
         long seq = head == null ? 0 : head.seq();
         long[] seqs = new long[batch.size()];
@@ -255,8 +254,7 @@ public final class PostgresAuditSink implements AuditSink {
           prev = sealed.hash();
           seal = sealed.seal();
         }
-        AuditTable.insert(c, fleet.brokerId(), seqs, records);
-        c.commit();
+        AuditTable.insertAndCommit(c, fleet.brokerId(), seqs, records);
         written = new AuditCheckpoint(seq, seal);
       } catch (SQLException | RuntimeException e) {
         try {

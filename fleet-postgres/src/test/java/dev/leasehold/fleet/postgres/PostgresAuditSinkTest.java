@@ -289,6 +289,10 @@ class PostgresAuditSinkTest {
   }
 
   static void runConcurrently(int threads, Body body) throws Exception {
+    runConcurrently(threads, Duration.ofMinutes(2), body);
+  }
+
+  static void runConcurrently(int threads, Duration deadline, Body body) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     CountDownLatch start = new CountDownLatch(1);
     List<CompletableFuture<Void>> all = new ArrayList<>();
@@ -305,7 +309,7 @@ class PostgresAuditSinkTest {
         }, pool));
       }
       start.countDown();
-      CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+      CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(deadline.toMillis(), TimeUnit.MILLISECONDS);
     } finally {
       pool.shutdownNow();
     }

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
  * The SQL of {@code leasehold.audit_records} (migration V2), in one place: the chain lock, the head, the
@@ -23,6 +24,8 @@ public final class AuditTable {
    */
   public static final long CHAIN_LOCK = 0x6c65617365617564L;
 
+  private static final String HEAD = "SELECT seq, record FROM leasehold.audit_records ORDER BY seq DESC LIMIT 1";
+
   private AuditTable() {}
 
   /**
@@ -33,25 +36,37 @@ public final class AuditTable {
    */
   public record Head(long seq, String record) {}
 
-  /** Takes the chain lock until the transaction of {@code c} (not in auto-commit) ends. */
-  public static void lockChain(Connection c) throws SQLException {
-    try (PreparedStatement st = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-      st.setLong(1, CHAIN_LOCK);
-      st.execute();
+  /**
+   * Takes the chain lock until the transaction of {@code c} (not in auto-commit) ends, then reads the newest
+   * record (null for an empty chain). Two statements sent in one round trip: the head is read by the second,
+   * whose snapshot is taken after the lock was granted, so it sees every batch committed before.
+   */
+  public static Head lockAndReadHead(Connection c) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute("SELECT pg_advisory_xact_lock(" + CHAIN_LOCK + "); " + HEAD);
+      if (!st.getMoreResults()) {
+        throw new SQLException("no head result after the chain lock");
+      }
+      try (ResultSet rs = st.getResultSet()) {
+        return rs.next() ? new Head(rs.getLong(1), rs.getString(2)) : null;
+      }
     }
   }
 
-  /** The newest record, or null for an empty chain. Under the chain lock, in its own statement (snapshot). */
+  /** The newest record, or null for an empty chain (without the lock: for a check before writing). */
   public static Head head(Connection c) throws SQLException {
-    try (PreparedStatement st = c.prepareStatement(
-            "SELECT seq, record FROM leasehold.audit_records ORDER BY seq DESC LIMIT 1");
-        ResultSet rs = st.executeQuery()) {
+    try (PreparedStatement st = c.prepareStatement(HEAD); ResultSet rs = st.executeQuery()) {
       return rs.next() ? new Head(rs.getLong(1), rs.getString(2)) : null;
     }
   }
 
-  /** Inserts the rows {@code seqs[i], records[i]} in one statement. */
-  public static void insert(Connection c, String brokerId, long[] seqs, String[] records) throws SQLException {
+  /**
+   * Inserts the rows {@code seqs[i], records[i]} in one statement and commits the transaction of {@code c}, in
+   * one round trip (the chain lock is held for as short as possible). On an exception the caller rolls back;
+   * whether the commit happened is then unknown only when the connection broke.
+   */
+  public static void insertAndCommit(Connection c, String brokerId, long[] seqs, String[] records)
+      throws SQLException {
     Long[] boxed = new Long[seqs.length];
     for (int i = 0; i < seqs.length; i++) {
       boxed[i] = seqs[i];
@@ -59,11 +74,12 @@ public final class AuditTable {
     Array seqArray = c.createArrayOf("bigint", boxed);
     Array recordArray = c.createArrayOf("text", records);
     try (PreparedStatement st = c.prepareStatement("INSERT INTO leasehold.audit_records (seq, record, broker_id) "
-        + "SELECT s, r, ? FROM unnest(?::bigint[], ?::text[]) AS t(s, r)")) {
+        + "SELECT s, r, ? FROM unnest(?::bigint[], ?::text[]) AS t(s, r); COMMIT")) {
       st.setString(1, brokerId);
       st.setArray(2, seqArray);
       st.setArray(3, recordArray);
-      int inserted = st.executeUpdate();
+      st.execute();
+      int inserted = st.getUpdateCount();
       if (inserted != seqs.length) {
         throw new SQLException("inserted " + inserted + " audit rows of " + seqs.length);
       }
