@@ -5,13 +5,17 @@ import dev.leasehold.audit.AuditKey;
 import dev.leasehold.audit.AuditLogException;
 import dev.leasehold.audit.AuditVerification;
 import dev.leasehold.audit.AuditVerifier;
+import dev.leasehold.fleet.postgres.PostgresAuditVerifier;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,26 +29,31 @@ final class AuditCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command: audit verify FILE");
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command: audit verify FILE | audit verify --fleet-jdbc URL");
   }
 
-  /** {@code leasehold audit verify FILE [--key-file F] [--checkpoint SEQ:SEAL|FILE]}. */
+  /** {@code leasehold audit verify (FILE | --fleet-jdbc URL ...) [--key-file F] [--checkpoint SEQ:SEAL|FILE]}. */
   @Command(name = "verify", mixinStandardHelpOptions = true,
-      description = {"Checks a JSON Lines audit trail: every record's SHA-256 hash, its sequence number and its "
-          + "link to the record before, so an edited, dropped or reordered line is found.",
-          "Without --key-file that rules out accidental damage only: whoever can write the file can rewrite it and "
+      description = {"Checks a Leasehold audit trail, a JSON Lines file or the fleet's PostgreSQL table "
+          + "(--fleet-jdbc): every record's SHA-256 hash, its sequence number and its link to the record before, so "
+          + "an edited, dropped or reordered record is found.",
+          "Without --key-file that rules out accidental damage only: whoever can write the trail can rewrite it and "
           + "recompute every hash. With the key of a keyed trail, every record's HMAC-SHA256 is checked too, so "
-          + "nobody without the key can edit, delete or re-chain a record unnoticed. Lines cut off the end can only "
-          + "be seen against a checkpoint kept elsewhere (--checkpoint); on success the last one is printed.",
-          "Exit 0 when intact; 1 when tampered, naming the first bad line and the problem; 2 for a usage error "
-          + "(including a key file that group or others can read)."})
+          + "nobody without the key can edit, delete or re-chain a record unnoticed. Records cut off the end can "
+          + "only be seen against a checkpoint kept elsewhere (--checkpoint); on success the last one is printed.",
+          "Exit 0 when intact; 1 when tampered, naming the first bad line (file) or record (database) and the "
+          + "problem, or when the database cannot be read; 2 for a usage error (including a key file that group or "
+          + "others can read)."})
   static final class Verify implements Callable<Integer> {
     private final Cli cli;
 
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "The audit trail (.jsonl).")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE",
+        description = "The audit trail (.jsonl); or give --fleet-jdbc for the fleet's database.")
     Path file;
+
+    @Mixin FleetOptions fleet;
 
     @Option(names = "--key-file", paramLabel = "F",
         description = "The trail's HMAC key, base64 (as 'openssl rand -base64 32' writes it), mode 0600.")
@@ -61,25 +70,51 @@ final class AuditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+      if (file == null && !fleet.isSet()) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "Missing the trail: give FILE, or --fleet-jdbc URL for the fleet's database");
+      }
+      if (file != null && fleet.isSet()) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "Give FILE or --fleet-jdbc URL, not both: each is a trail of its own");
+      }
       AuditKey key = keyFile == null ? null : key();
       AuditCheckpoint expected = checkpoint == null ? null : checkpoint();
-      if (!Files.isRegularFile(file)) {
-        throw new CliException("No audit trail at " + file);
+      String label;
+      AuditVerification result;
+      if (fleet.isSet()) {
+        label = fleet.displayUrl();
+        try (Connection c = fleet.connect(spec, cli.err)) {
+          result = PostgresAuditVerifier.verify(c, key, expected);
+        } catch (SQLException e) {
+          throw new CliException("Cannot close the connection to " + label + ": " + e.getMessage(), e);
+        }
+      } else {
+        if (!Files.isRegularFile(file)) {
+          throw new CliException("No audit trail at " + file);
+        }
+        label = file.toString();
+        result = key == null
+            ? expected == null ? AuditVerifier.verify(file) : AuditVerifier.verify(file, expected)
+            : expected == null ? AuditVerifier.verify(file, key) : AuditVerifier.verify(file, key, expected);
       }
-      AuditVerification result = key == null
-          ? expected == null ? AuditVerifier.verify(file) : AuditVerifier.verify(file, expected)
-          : expected == null ? AuditVerifier.verify(file, key) : AuditVerifier.verify(file, key, expected);
       if (!result.intact()) {
-        cli.err.println(file + ":" + result.firstBadLine() + ": " + result.problem());
-        cli.err.println(file + ": audit trail TAMPERED: first bad line " + result.firstBadLine() + " of "
-            + result.records() + " read");
+        if (fleet.isSet()) {
+          cli.err.println(label + ": record seq " + result.firstBadLine() + ": " + result.problem());
+          cli.err.println(label + ": audit trail TAMPERED: first bad record seq " + result.firstBadLine() + " of "
+              + result.records() + " read");
+        } else {
+          cli.err.println(label + ":" + result.firstBadLine() + ": " + result.problem());
+          cli.err.println(label + ": audit trail TAMPERED: first bad line " + result.firstBadLine() + " of "
+              + result.records() + " read");
+        }
         return LeaseholdCommand.FAILED;
       }
-      cli.out.println(file + ": audit trail intact (" + result.records() + " records)");
+      cli.out.println(label + ": audit trail intact (" + result.records() + " records)");
       cli.out.println(key != null
           ? "MACs: every record's checked with key id " + key.id()
           : "MACs: not checked (no --key-file): this rules out accidental damage, not a rewrite by someone who can "
-              + "write the file");
+              + "write the trail");
       if (expected != null) {
         cli.out.println("checkpoint " + expected + ": reached");
       }
