@@ -95,7 +95,19 @@ public final class BenchmarkMain {
       new Ratio("B4", "cached session.client() vs new client (times faster)", "ClientCacheBenchmark.cachedClient",
           "ClientCacheBenchmark.newClient", false, true, ">= 100x", 100),
       new Ratio("B6", "256 concurrent opens vs one open (wall time)", "SingleFlightBenchmark.concurrentOpens256",
-          "SingleFlightBenchmark.singleOpen", false, false, "<= 1.5x", 1.5));
+          "SingleFlightBenchmark.singleOpen", false, false, "<= 1.5x", 1.5),
+      new Ratio("B8", "PostgreSQL audit records/s, 8 threads vs 1 thread (group commit)",
+          "FleetAuditBenchmark.postgresRecord8Threads", "FleetAuditBenchmark.postgresRecord1Thread", true, false,
+          "report", Double.NaN),
+      new Ratio("B8", "PostgreSQL audit records/s, 64 threads vs 1 thread (group commit)",
+          "FleetAuditBenchmark.postgresRecord64Threads", "FleetAuditBenchmark.postgresRecord1Thread", true, false,
+          "report", Double.NaN),
+      new Ratio("B8", "PostgreSQL audit records/s vs file sink, 1 thread", "FleetAuditBenchmark.postgresRecord1Thread",
+          "FleetAuditBenchmark.fileRecord1Thread", true, false, "report", Double.NaN),
+      new Ratio("B8", "open() of a new task, PostgreSQL sink vs file sink", "FleetAuditBenchmark.openNewTaskPostgres",
+          "FleetAuditBenchmark.openNewTaskFile", false, false, "report", Double.NaN),
+      new Ratio("B8", "guarded GetObject, PostgreSQL sink vs file sink", "FleetAuditBenchmark.guardedGetObjectPostgres",
+          "FleetAuditBenchmark.guardedGetObjectFile", false, false, "report", Double.NaN));
 
   static String report(Collection<RunResult> results, boolean quick, Instant started) {
     Map<String, RunResult> byName = new LinkedHashMap<>();
@@ -127,7 +139,7 @@ public final class BenchmarkMain {
       }
       boolean met = ratio.higherIsFaster() || ratio.invert() ? value >= ratio.limit() : value <= ratio.limit();
       sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.2f | %s | %s |%n", ratio.id(), ratio.what(),
-          score(b), score(base), value, ratio.target(), met ? "yes" : "no"));
+          score(b), score(base), value, ratio.target(), Double.isNaN(ratio.limit()) ? "n/a" : met ? "yes" : "no"));
     }
     sb.append(percentiles(byName));
     sb.append("\n## All benchmarks\n\n| Benchmark | Mode | Score | Error (99.9%) | Unit | Allocated B/op |\n");

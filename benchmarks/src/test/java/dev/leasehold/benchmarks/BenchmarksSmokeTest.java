@@ -75,4 +75,27 @@ class BenchmarksSmokeTest {
       b.stopStandIn();
     }
   }
+
+  @Test
+  void fleetAuditWritesToARealPostgresAndBothSinksServeGuardedCalls() throws Exception {
+    FleetAuditBenchmark b = new FleetAuditBenchmark();
+    b.setUp();
+    try {
+      long before = b.postgresRecords();
+      b.postgresRecord1Thread();
+      b.postgresRecord8Threads();
+      b.postgresRecord64Threads();
+      b.fileRecord1Thread();
+      assertThat(b.postgresRecords()).isEqualTo(before + 3);
+      assertThat(b.openNewTaskPostgres().isOpen()).isTrue();
+      assertThat(b.openNewTaskFile().isOpen()).isTrue();
+      assertThat(b.postgresRecords()).isEqualTo(before + 6); // requested, approved, assumed
+      assertThat(b.guardedGetObjectPostgres().asUtf8String()).isEqualTo("release 1.4.2 ok");
+      assertThat(b.guardedGetObjectFile().asUtf8String()).isEqualTo("release 1.4.2 ok");
+      assertThat(b.postgresRecords()).isEqualTo(before + 7);
+      b.closeOpenedSessions();
+    } finally {
+      b.tearDown();
+    }
+  }
 }
