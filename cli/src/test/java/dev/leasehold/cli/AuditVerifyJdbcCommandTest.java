@@ -228,6 +228,19 @@ class AuditVerifyJdbcCommandTest {
     assertThat(r.err()).contains("can be read by group or others; chmod 600").doesNotContain(pg.superuserPassword());
   }
 
+  @Test
+  void theFleetOptionsJoinTheFleetForABrokerWithThePasswordFromItsFile() {
+    FleetOptions options = new FleetOptions();
+    options.jdbcUrl = url;
+    options.user = LocalPostgres.SUPERUSER;
+    options.passwordFile = passwordFile;
+
+    try (PostgresFleet fleet = options.fleet(null, System.err).brokerId("broker-cli").start()) {
+      assertThat(fleet.brokerId()).isEqualTo("broker-cli");
+      assertThat(fleet.toString()).doesNotContain(pg.superuserPassword());
+    }
+  }
+
   private Path secretFile(String name, String content) throws IOException {
     Path file = dir.resolve(name);
     Files.writeString(file, content, StandardCharsets.UTF_8);

@@ -47,7 +47,7 @@ final class S3StandIn implements AutoCloseable {
         out.write(body);
       }
     });
-    executor = Executors.newFixedThreadPool(8, r -> {
+    executor = Executors.newFixedThreadPool(16, r -> {
       Thread t = new Thread(r, "s3-stand-in");
       t.setDaemon(true);
       return t;
