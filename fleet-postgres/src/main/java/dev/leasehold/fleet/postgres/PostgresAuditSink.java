@@ -222,19 +222,27 @@ public final class PostgresAuditSink implements AuditSink {
       if (first.take()) {
         batch.add(first);
       }
-      Pending next;
-      while (batch.size() < maxBatch && (next = queue.poll()) != null) {
-        if (next.take()) {
-          batch.add(next);
-        }
-      }
+      takeWaiting(batch);
       if (!batch.isEmpty()) {
         write(batch);
       }
     }
   }
 
-  /** One transaction: lock the head, read and check it, seal and insert the batch, commit; then release. */
+  /** Adds the records waiting in the queue to {@code batch}, up to {@link Builder#maxBatch(int)}. */
+  private void takeWaiting(List<Pending> batch) {
+    Pending next;
+    while (batch.size() < maxBatch && (next = queue.poll()) != null) {
+      if (next.take()) {
+        batch.add(next);
+      }
+    }
+  }
+
+  /**
+   * One transaction: lock the head, read and check it, take in what arrived meanwhile, seal and insert the batch,
+   * commit; then release its callers.
+   */
   private void write(List<Pending> batch) {
     RuntimeException failure = null;
     AuditCheckpoint written = null;
@@ -242,6 +250,7 @@ public final class PostgresAuditSink implements AuditSink {
       c.setAutoCommit(false);
       try {
         Head head = AuditTable.lockAndReadHead(c);
+        takeWaiting(batch); // records that arrived while this batch waited for the chain lock join it
         String prev = head == null ? AuditChain.GENESIS : checkHead(head);
         long seq = head == null ? 0 : head.seq();
         long[] seqs = new long[batch.size()];
