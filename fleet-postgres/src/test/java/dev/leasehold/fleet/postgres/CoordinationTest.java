@@ -258,7 +258,7 @@ class CoordinationTest {
   }
 
   @Test
-  void withPostgresqlDownTheGuardRailsAndClaimsFailClosedWithATypedErrorThatSaysWhatToDo() {
+  void withPostgresqlDownTheGuardRailsAndClaimsFailClosedWithATypedErrorThatSaysWhatToDo() throws Exception {
     String url = FleetDatabases.newDatabase();
     Coordination a = fleet(url, "broker-a").coordination(key);
     FleetDatabases.server().stop();
