@@ -9,7 +9,6 @@ import dev.leasehold.fleet.Task;
 import dev.leasehold.fleet.TaskCoordinator;
 import dev.leasehold.fleet.TaskOutcome;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -176,6 +175,14 @@ public final class PostgresTasks implements TaskCoordinator, AutoCloseable {
   /** Waits for this waiter's outcome; null when the asker went away and the task must be claimed again. */
   private TaskOutcome await(Task task, String digest, Step step, Instant deadline) {
     Object signal = signals.computeIfAbsent(digest, d -> new Object());
+    try {
+      return awaitOn(signal, task, digest, step, deadline);
+    } finally {
+      signals.remove(digest, signal); // another waiter of the digest in this process still polls
+    }
+  }
+
+  private TaskOutcome awaitOn(Object signal, Task task, String digest, Step step, Instant deadline) {
     while (true) {
       Look look = db.tx("wait for the outcome of the task on role '" + task.roleKey() + "'", c -> look(c, step));
       Instant now = clock.instant();
@@ -617,9 +624,5 @@ public final class PostgresTasks implements TaskCoordinator, AutoCloseable {
   @Override
   public String toString() {
     return "PostgresTasks[broker " + brokerId + ", serving " + served.size() + "]";
-  }
-
-  static String text(byte[] bytes) {
-    return new String(bytes, StandardCharsets.UTF_8);
   }
 }
