@@ -172,6 +172,30 @@ class CoordinationTest {
   }
 
   @Test
+  void aTaskIsKeyedByAnHmacThatDiffersForEveryFieldAndKeepsTheReasonOutOfTheDatabase() throws Exception {
+    String url = FleetDatabases.newDatabase();
+    TaskCoordinator a = fleet(url, "broker-a").coordination(key).tasks();
+    Instant deadline = clock.instant().plusSeconds(300);
+    List<Task> tasks = List.of(TASK,
+        new Task("hermes", "s3-deploy", "upload release 1.4.3 artifacts to the deploy bucket", List.of("s3:PutObject"),
+            List.of(), Duration.ofMinutes(15)),
+        new Task("hermes", "s3-deploy", TASK.reason(), List.of("s3:GetObject"), List.of(), Duration.ofMinutes(15)),
+        new Task("hermes", "s3-deploy", TASK.reason(), List.of("s3:PutObject"), List.of("arn:aws:s3:::b/*"),
+            Duration.ofMinutes(15)),
+        new Task("hermes", "s3-deploy", TASK.reason(), List.of("s3:PutObject"), List.of(), Duration.ofMinutes(25)),
+        new Task("hermes", "ec2-read", TASK.reason(), List.of("s3:PutObject"), List.of(), Duration.ofMinutes(15)),
+        new Task("athena", "s3-deploy", TASK.reason(), List.of("s3:PutObject"), List.of(), Duration.ofMinutes(15)));
+    for (int i = 0; i < tasks.size(); i++) {
+      assertThat(a.claim(tasks.get(i), "req-" + i, deadline)).isInstanceOf(TaskCoordinator.Asking.class);
+    }
+    assertThat(Secrets.count(url, "tasks")).isEqualTo(tasks.size());
+    assertThat(Secrets.foundIn(url, "release 1.4", "deploy bucket")).isEmpty();
+    // Another fleet's key makes other digests: the same task is a different row.
+    TaskCoordinator other = fleet(url, "broker-x").coordination(HandOffKey.generate()).tasks();
+    assertThat(other.claim(TASK, "req-x", deadline)).isInstanceOf(TaskCoordinator.Asking.class);
+  }
+
+  @Test
   void aWaiterRowWithAKeyNoBrokerPublishedIsNeverSealedTo() throws Exception {
     String url = FleetDatabases.newDatabase();
     TaskCoordinator a = fleet(url, "broker-a").coordination(key).tasks();
