@@ -82,8 +82,8 @@ public final class SessionService implements Sessions {
   private record Flight(LeasedSession session, RuntimeException failure) {}
 
   public SessionService(RoleCatalog catalog, Clock clock, Region region, Auditor auditor, ApprovalGate gate,
-      TaskCoordinator tasks, LeaseIssuer issuer, ActionMapper mapper, CallBudget budget, Duration approvalTimeout, Duration skew,
-      Duration stsDeadline, IdentityProvider<? extends AwsCredentialsIdentity> baseIdentity) {
+      TaskCoordinator tasks, LeaseIssuer issuer, ActionMapper mapper, CallBudget budget, Duration approvalTimeout,
+      Duration skew, Duration stsDeadline, IdentityProvider<? extends AwsCredentialsIdentity> baseIdentity) {
     this.catalog = catalog;
     this.baseIdentity = baseIdentity;
     this.clock = clock;
