@@ -5,6 +5,7 @@ import dev.leasehold.audit.AuditLog;
 import dev.leasehold.audit.AuditSink;
 import dev.leasehold.audit.JsonLinesAuditSink;
 import dev.leasehold.catalog.RoleCatalog;
+import dev.leasehold.fleet.Coordination;
 import dev.leasehold.internal.ActionMapper;
 import dev.leasehold.internal.ApprovalGate;
 import dev.leasehold.internal.Auditor;
@@ -12,6 +13,7 @@ import dev.leasehold.internal.BrokerClient;
 import dev.leasehold.internal.BrokerSessions;
 import dev.leasehold.internal.CredentialGuard;
 import dev.leasehold.internal.LeaseIssuer;
+import dev.leasehold.internal.LocalCoordination;
 import dev.leasehold.internal.SessionService;
 import dev.leasehold.internal.Sessions;
 import java.net.URI;
@@ -61,7 +63,8 @@ import software.amazon.awssdk.services.sts.StsClient;
  * holds no AWS identity at all, and the guard of its clients still runs here.
  *
  * <p>Thread-safe: share one factory per agent process. Concurrent requests for the same task share one
- * approval and one lease. {@link #close()} ends every session it opened and releases what the factory
+ * approval and one lease; with a {@link Builder#coordination(Coordination)} shared by many factories (brokers of
+ * a fleet) they do so across processes too, and the guard rails count every process's prompts. {@link #close()} ends every session it opened and releases what the factory
  * created (its STS client, an audit log opened through {@link Builder#auditLog(Path)}); the approval
  * channel and an audit sink you passed in stay yours to close.
  */
@@ -96,9 +99,10 @@ public final class AwsSessionFactory implements AutoCloseable {
           new ActionMapper(b.actionMappings), b.callBudget);
       return;
     }
+    Coordination coordination = b.coordination != null ? b.coordination : new LocalCoordination(b.clock);
     this.service = new SessionService(catalog, b.clock, region, auditor,
-        new ApprovalGate(b.channel, b.guardRails, b.clock, approvals),
-        new LeaseIssuer(sts, b.retry), new ActionMapper(b.actionMappings), b.callBudget, b.approvalTimeout,
+        new ApprovalGate(b.channel, b.guardRails, coordination.guardRails(), b.clock, approvals),
+        coordination.tasks(), new LeaseIssuer(sts, b.retry), new ActionMapper(b.actionMappings), b.callBudget, b.approvalTimeout,
         b.expirySkew, b.retry.deadline(),
         b.baseCredentials != null ? b.baseCredentials : sts.serviceClientConfiguration().credentialsProvider());
   }
@@ -125,6 +129,8 @@ public final class AwsSessionFactory implements AutoCloseable {
    * @throws BaseCredentialsException the base identity cannot be resolved on this machine (a local setup
    *     error; no human asked, nothing sent to AWS)
    * @throws AuditFailureException the audit trail could not record a step (fails closed)
+   * @throws FleetUnavailableException the fleet's shared state (see {@link Builder#coordination}) could not be
+   *     read or written (no human asked)
    * @throws IllegalStateException the factory is closed
    */
   public AgentSession open(AccessRequest request) {
@@ -191,8 +197,21 @@ public final class AwsSessionFactory implements AutoCloseable {
     private URI broker;
     private String brokerToken;
     private boolean refuseLeakyLoggers;
+    private Coordination coordination;
 
     private Builder() {}
+
+    /**
+     * Shares the guard rails (prompt rate limit, denial cool-down) and "one prompt per task" with every factory
+     * given the same coordination, such as the brokers of a fleet ({@code PostgresFleet.coordination(key)}).
+     * Default: this factory's own memory. The factory does not close it. When the coordination cannot be reached
+     * a request that would ask a human fails with {@link FleetUnavailableException}; live leases keep working.
+     * Not combinable with {@link #broker(URI, String)} (the broker coordinates).
+     */
+    public Builder coordination(Coordination coordination) {
+      this.coordination = Objects.requireNonNull(coordination, "coordination == null");
+      return this;
+    }
 
     /**
      * Client mode: sessions come from a Leasehold broker, which holds the base identity, the approval channel
@@ -468,9 +487,11 @@ public final class AwsSessionFactory implements AutoCloseable {
     }
 
     private AwsSessionFactory buildClient() {
-      if (channel != null || baseCredentials != null || stsClient != null || stsEndpoint != null) {
+      if (channel != null || baseCredentials != null || stsClient != null || stsEndpoint != null
+          || coordination != null) {
         throw new IllegalStateException("broker(...) cannot be combined with approvalChannel, baseCredentials, "
-            + "stsClient or stsEndpoint: in broker mode the broker holds them and this process holds none");
+            + "stsClient, stsEndpoint or coordination: in broker mode the broker holds them and this process holds "
+            + "none");
       }
       if (auditSink != null && auditLog != null) {
         throw new IllegalStateException("auditSink and auditLog were both set; choose one");

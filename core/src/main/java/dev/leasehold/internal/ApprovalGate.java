@@ -1,23 +1,18 @@
 package dev.leasehold.internal;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.leasehold.ApprovalRateLimitedException;
 import dev.leasehold.ApprovalUnavailableException;
 import dev.leasehold.GuardRails;
 import dev.leasehold.approval.ApprovalChannel;
 import dev.leasehold.approval.ApprovalRequest;
 import dev.leasehold.approval.Decision;
+import dev.leasehold.fleet.CooldownKey;
+import dev.leasehold.fleet.GuardRailStore;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -25,9 +20,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Everything between a validated request and a human's decision: the denial cool-down, the per-role
- * prompt rate limit (against MFA fatigue), the circuit breaker around the channel, a hard deadline on
- * every decision, and the check that a decision answers the request that was asked.
+ * Everything between a validated request and a human's decision: the denial cool-down, the prompt rate
+ * limit per (agent, role) (against MFA fatigue), both kept in a {@link GuardRailStore} (this process's memory
+ * by default, the fleet's database when one is configured), the circuit breaker around the channel, a hard
+ * deadline on every decision, and the check that a decision answers the request that was asked.
  */
 public final class ApprovalGate {
   /** How long past its own deadline a channel may take before Leasehold stops waiting. */
@@ -37,24 +33,14 @@ public final class ApprovalGate {
   private final GuardRails rails;
   private final ExecutorService executor;
   private final CircuitBreaker breaker;
-  private final Map<String, RateLimiter> promptLimits = new ConcurrentHashMap<>();
-  private final Cache<CooldownKey, Decision.Denied> denials;
-
-  /**
-   * What a denial's cool-down covers: the agent, the role and the intent (actions and resources), not the
-   * reason's wording, so that rewording a denied request does not ask the same human again.
-   */
-  public record CooldownKey(String agent, String roleKey, List<String> actions, List<String> resources) {
-    public CooldownKey {
-      actions = List.copyOf(actions);
-      resources = List.copyOf(resources);
-    }
-  }
+  private final GuardRailStore store;
   private final Clock clock;
 
-  public ApprovalGate(ApprovalChannel channel, GuardRails rails, Clock clock, ExecutorService executor) {
+  public ApprovalGate(ApprovalChannel channel, GuardRails rails, GuardRailStore store, Clock clock,
+      ExecutorService executor) {
     this.channel = channel;
     this.rails = rails;
+    this.store = store;
     this.clock = clock;
     this.executor = executor;
     this.breaker = CircuitBreaker.of("leasehold-approval-channel", CircuitBreakerConfig.custom()
@@ -65,31 +51,32 @@ public final class ApprovalGate {
         .waitDurationInOpenState(Duration.ofSeconds(30))
         .permittedNumberOfCallsInHalfOpenState(1)
         .build());
-    this.denials = Caffeine.newBuilder()
-        .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
-        .expireAfterWrite(rails.denialCooldown())
-        .maximumSize(10_000)
-        .build();
   }
 
-  /** The denial of this intent still in its cool-down, if any. */
+  /**
+   * The denial of this intent still in its cool-down, if any.
+   *
+   * @throws dev.leasehold.FleetUnavailableException when the shared store cannot be read
+   */
   public Optional<Decision.Denied> recentDenial(CooldownKey key) {
-    return Optional.ofNullable(denials.getIfPresent(key));
+    return store.recentDenial(key);
   }
 
   /** Remembers a denial so the same intent is refused without asking again during the cool-down. */
   public void rememberDenial(CooldownKey key, Decision.Denied denied) {
     if (!rails.denialCooldown().isZero()) {
-      denials.put(key, denied);
+      store.rememberDenial(key, denied, rails.denialCooldown());
     }
   }
 
-  /** Takes one prompt from the role's allowance, or throws. */
-  public void takePrompt(String roleKey) {
-    RateLimiter limiter = promptLimits.computeIfAbsent(roleKey, k -> RateLimiter.of("leasehold-prompts-" + k,
-        RateLimiterConfig.custom().limitForPeriod(rails.approvalsPerRole()).limitRefreshPeriod(rails.approvalWindow())
-            .timeoutDuration(Duration.ZERO).build()));
-    if (!limiter.acquirePermission()) {
+  /**
+   * Takes one prompt from the (agent, role) allowance, or throws.
+   *
+   * @throws ApprovalRateLimitedException when the allowance is used up
+   * @throws dev.leasehold.FleetUnavailableException when the shared store cannot be read or written
+   */
+  public void takePrompt(String agent, String roleKey) {
+    if (!store.tryTakePrompt(agent, roleKey, rails.approvalsPerRole(), rails.approvalWindow())) {
       throw new ApprovalRateLimitedException("Not asking a human again: role '" + roleKey + "' already had "
           + rails.approvalsPerRole() + " approval prompts in the last " + human(rails.approvalWindow())
           + ". This limit protects approvers from prompt storms (MFA fatigue). Batch the work into one request, "

@@ -10,6 +10,7 @@ import dev.leasehold.ApprovalUnavailableException;
 import dev.leasehold.AssumeRoleFailedException;
 import dev.leasehold.AuditFailureException;
 import dev.leasehold.BrokerUnavailableException;
+import dev.leasehold.FleetUnavailableException;
 import dev.leasehold.InvalidRequestException;
 import dev.leasehold.LeaseholdException;
 import dev.leasehold.OutOfScopeException;
@@ -45,7 +46,8 @@ public final class BrokerWire {
     if (e instanceof AssumeRoleFailedException) {
       return 502;
     }
-    if (e instanceof ApprovalUnavailableException || e instanceof AuditFailureException) {
+    if (e instanceof ApprovalUnavailableException || e instanceof AuditFailureException
+        || e instanceof FleetUnavailableException) {
       return 503;
     }
     return 500;
@@ -105,6 +107,8 @@ public final class BrokerWire {
         return new ApprovalUnavailableException(message, null);
       case "AuditFailureException":
         return new AuditFailureException(message, null);
+      case "FleetUnavailableException":
+        return new FleetUnavailableException(message, null);
       case "NotFound":
         return new dev.leasehold.SessionExpiredException(message);
       default:

@@ -12,6 +12,7 @@ import dev.leasehold.ApprovalUnavailableException;
 import dev.leasehold.AssumeRoleFailedException;
 import dev.leasehold.BaseCredentialsException;
 import dev.leasehold.CallBudget;
+import dev.leasehold.FleetUnavailableException;
 import dev.leasehold.InvalidRequestException;
 import dev.leasehold.LeaseholdException;
 import dev.leasehold.OutOfScopeException;
@@ -23,6 +24,10 @@ import dev.leasehold.audit.AuditEventType;
 import dev.leasehold.catalog.MfaRequirement;
 import dev.leasehold.catalog.RoleCatalog;
 import dev.leasehold.catalog.RoleSpec;
+import dev.leasehold.fleet.CooldownKey;
+import dev.leasehold.fleet.Task;
+import dev.leasehold.fleet.TaskCoordinator;
+import dev.leasehold.fleet.TaskOutcome;
 import dev.leasehold.policy.IamActions;
 import dev.leasehold.policy.SessionPolicies;
 import dev.leasehold.policy.internal.Glob;
@@ -47,13 +52,19 @@ import software.amazon.awssdk.regions.Region;
 /**
  * The request flow of DESIGN.md, steps 1 to 8: validate, reuse or join, guard rails, audit, approve,
  * audit, assume, audit. {@code AwsSessionFactory} is its public face.
+ *
+ * <p>Step 2 joins in two places: callers of one task in this process share one flight (a Caffeine future per
+ * task), and that flight claims the task in the {@link TaskCoordinator}, which makes it the task's asker or hands
+ * it the outcome of the asker in another process (a lease, or a denial, expiry or failure).
  */
 public final class SessionService implements Sessions {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SessionService.class);
   private final RoleCatalog catalog;
   private final Clock clock;
   private final Region region;
   private final Auditor auditor;
   private final ApprovalGate gate;
+  private final TaskCoordinator tasks;
   private final LeaseIssuer issuer;
   private final ActionMapper mapper;
   private final CallBudget budget;
@@ -61,6 +72,7 @@ public final class SessionService implements Sessions {
   private final Duration skew;
   private final Duration joinTimeout;
   private final AsyncCache<TaskKey, Flight> sessions;
+  private final String brokerName = "process " + ProcessHandle.current().pid();
   private final IdentityProvider<? extends AwsCredentialsIdentity> baseIdentity;
 
   /**
@@ -70,14 +82,15 @@ public final class SessionService implements Sessions {
   private record Flight(LeasedSession session, RuntimeException failure) {}
 
   public SessionService(RoleCatalog catalog, Clock clock, Region region, Auditor auditor, ApprovalGate gate,
-      LeaseIssuer issuer, ActionMapper mapper, CallBudget budget, Duration approvalTimeout, Duration skew,
-      Duration stsDeadline, IdentityProvider<? extends AwsCredentialsIdentity> baseIdentity) {
+      TaskCoordinator tasks, LeaseIssuer issuer, ActionMapper mapper, CallBudget budget, Duration approvalTimeout,
+      Duration skew, Duration stsDeadline, IdentityProvider<? extends AwsCredentialsIdentity> baseIdentity) {
     this.catalog = catalog;
     this.baseIdentity = baseIdentity;
     this.clock = clock;
     this.region = region;
     this.auditor = auditor;
     this.gate = gate;
+    this.tasks = tasks;
     this.issuer = issuer;
     this.mapper = mapper;
     this.budget = budget;
@@ -121,6 +134,7 @@ public final class SessionService implements Sessions {
 
   /** Opens (or joins, or reuses) a session for {@code request}. */
   public AgentSession open(AccessRequest request) {
+    // 2 (fast path): a live session of exactly this task
     RoleSpec role = catalog.role(request.role()).orElse(null);
     if (role != null) {
       LeasedSession live = liveSession(role, request);
@@ -132,6 +146,7 @@ public final class SessionService implements Sessions {
     if (role == null) {
       throw refused(requestId, null, request, new UnknownRoleException(request.role(), catalog.roleKeys()));
     }
+    // 1. validate
     String reason;
     Duration duration;
     Optional<String> sessionPolicy;
@@ -145,6 +160,7 @@ public final class SessionService implements Sessions {
     } catch (LeaseholdException e) {
       throw refused(requestId, role, request, e);
     }
+    // 2. join the flight of the same task in this process, or start it
     TaskKey task = new TaskKey(role.key(), reason, request.actions(), request.resources(), duration);
     while (true) {
       CompletableFuture<Flight> mine = new CompletableFuture<>();
@@ -161,7 +177,7 @@ public final class SessionService implements Sessions {
         continue;
       }
       try {
-        LeasedSession session = issue(requestId, role, reason, duration, request, task, mine, sessionPolicy);
+        LeasedSession session = askOrJoin(requestId, role, reason, duration, request, task, mine, sessionPolicy);
         mine.complete(new Flight(session, null));
         return session;
       } catch (RuntimeException e) {
@@ -217,13 +233,91 @@ public final class SessionService implements Sessions {
     }
   }
 
-  private LeasedSession issue(String id, RoleSpec role, String reason, Duration duration, AccessRequest request,
+  /**
+   * Step 2 across processes: claims the task in the fleet, then either asks (steps 3 to 8) and settles the task
+   * with the outcome, or takes the outcome of the asker in another process.
+   */
+  private LeasedSession askOrJoin(String id, RoleSpec role, String reason, Duration duration, AccessRequest request,
       TaskKey task, CompletableFuture<Flight> flight, Optional<String> sessionPolicy) {
+    TaskCoordinator.Claim claim;
+    try {
+      claim = tasks.claim(new Task(catalog.agent().name(), role.key(), reason, request.actions(), request.resources(),
+          duration), id, clock.instant().plus(joinTimeout));
+    } catch (FleetUnavailableException e) {
+      throw refused(id, role, request, e);
+    }
+    if (claim instanceof TaskCoordinator.Joined) {
+      return joined(((TaskCoordinator.Joined) claim).outcome(), role, reason, request, task, flight);
+    }
+    try (TaskCoordinator.Asking asking = (TaskCoordinator.Asking) claim) {
+      try {
+        return issue(id, role, reason, duration, request, task, flight, sessionPolicy, asking);
+      } catch (ApprovalDeniedException e) {
+        asking.settle(new TaskOutcome.Denied(e.requestId(), e.approver(), e.note()));
+        throw e;
+      } catch (ApprovalTimedOutException e) {
+        asking.settle(new TaskOutcome.Expired(id));
+        throw e;
+      } catch (LeaseholdException e) {
+        asking.settle(new TaskOutcome.Failed(id, e.getClass().getSimpleName(), e.getMessage()));
+        throw e;
+      }
+    }
+  }
+
+  /** The outcome of the asker in another process, as this process's caller gets it (and audits it). */
+  private LeasedSession joined(TaskOutcome outcome, RoleSpec role, String reason, AccessRequest request,
+      TaskKey task, CompletableFuture<Flight> flight) {
     List<String> intent = request.actions();
     List<String> resources = request.resources();
-    ApprovalGate.CooldownKey cooldown = new ApprovalGate.CooldownKey(catalog.agent().name(), role.key(),
-        task.actions(), task.resources());
-    Optional<Decision.Denied> recent = gate.recentDenial(cooldown);
+    String asked = outcome.requestId();
+    if (outcome instanceof TaskOutcome.Issued) {
+      TaskOutcome.Issued issued = (TaskOutcome.Issued) outcome;
+      auditor.record(auditor.event(AuditEventType.ASSUMED, asked, role, reason, intent, resources)
+          .approver(issued.approver()).outcome("joined").cause("lease of request " + asked + " issued by broker "
+              + issued.issuedBy() + ", expires " + issued.expiration()));
+      return new LeasedSession(asked, role, issued.approver(), intent, resources,
+          new LeaseIssuer.Lease(issued.credentials(), issued.expiration(), issued.assumedRoleArn()), clock, region,
+          auditor, mapper, budget, s -> sessions.asMap().remove(task, flight));
+    }
+    if (outcome instanceof TaskOutcome.Denied) {
+      TaskOutcome.Denied d = (TaskOutcome.Denied) outcome;
+      auditor.record(auditor.event(AuditEventType.DENIED, asked, role, reason, intent, resources)
+          .approver(d.approver()).outcome("joined").cause("denied as request " + asked + " on another broker"));
+      throw new ApprovalDeniedException("Request " + asked + " for role '" + role.key() + "', which this request "
+          + "joined on another broker, was denied by " + d.approver() + noteSuffix(d.note()) + ". Do not retry and do "
+          + "not ask for a wider role: stop and report the denial.", asked, d.approver(), d.note());
+    }
+    if (outcome instanceof TaskOutcome.Expired) {
+      auditor.record(auditor.event(AuditEventType.EXPIRED, asked, role, reason, intent, resources)
+          .outcome("joined").cause("request " + asked + " on another broker expired"));
+      throw new ApprovalTimedOutException("Nobody decided on request " + asked + " for role '" + role.key()
+          + "' (asked on another broker for the same task) in time. Nothing reached AWS. Ask again only if the task "
+          + "is still needed.");
+    }
+    TaskOutcome.Failed f = (TaskOutcome.Failed) outcome;
+    auditor.record(auditor.event(AuditEventType.REFUSED, asked, role, reason, intent, resources)
+        .outcome("joined").cause(f.error() + ": " + f.message()));
+    com.fasterxml.jackson.databind.node.ObjectNode body =
+        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    body.put("error", f.error());
+    body.put("message", f.message());
+    body.put("requestId", asked);
+    throw BrokerWire.exception(500, body);
+  }
+
+  private LeasedSession issue(String id, RoleSpec role, String reason, Duration duration, AccessRequest request,
+      TaskKey task, CompletableFuture<Flight> flight, Optional<String> sessionPolicy, TaskCoordinator.Asking asking) {
+    List<String> intent = request.actions();
+    List<String> resources = request.resources();
+    // 3. guard rails: the cool-down after a denial, then the prompt rate limit
+    CooldownKey cooldown = new CooldownKey(catalog.agent().name(), role.key(), task.actions(), task.resources());
+    Optional<Decision.Denied> recent;
+    try {
+      recent = gate.recentDenial(cooldown);
+    } catch (FleetUnavailableException e) {
+      throw refused(id, role, request, e);
+    }
     if (recent.isPresent()) {
       Decision.Denied d = recent.get();
       auditor.record(auditor.event(AuditEventType.DENIED, id, role, reason, intent, resources)
@@ -234,7 +328,7 @@ public final class SessionService implements Sessions {
     }
     try {
       checkBaseIdentity();
-      gate.takePrompt(role.key());
+      gate.takePrompt(catalog.agent().name(), role.key());
     } catch (LeaseholdException e) {
       throw refused(id, role, request, e);
     }
@@ -247,9 +341,11 @@ public final class SessionService implements Sessions {
         .requiresRoleKeyConfirmation(role.isProduction())
         .writingActions(intent.stream().filter(IamActions::isMutating).toList())
         .build();
+    // 4. audit "requested"
     auditor.record(auditor.event(AuditEventType.REQUESTED, id, role, reason, intent, resources)
         .outcome("asking").cause("digest " + approval.digest()));
 
+    // 5. ask the human
     Decision decision;
     try {
       decision = gate.decide(approval);
@@ -258,11 +354,17 @@ public final class SessionService implements Sessions {
           .outcome("channel-failed").cause(e.getMessage()));
       throw e;
     }
+    // 6. audit the decision
     if (decision instanceof Decision.Denied) {
       Decision.Denied denied = (Decision.Denied) decision;
       auditor.record(auditor.event(AuditEventType.DENIED, id, role, reason, intent, resources)
           .approver(denied.approver()).outcome("denied").cause(denied.note().isEmpty() ? null : denied.note()));
-      gate.rememberDenial(cooldown, denied);
+      try {
+        gate.rememberDenial(cooldown, denied);
+      } catch (FleetUnavailableException e) {
+        // The human said no, and the caller hears it; only the cool-down could not be shared.
+        LOG.warn("The denial of request {} could not be remembered in the fleet: {}", id, e.getMessage());
+      }
       throw new ApprovalDeniedException("Request " + id + " for role '" + role.key() + "' was denied by "
           + denied.approver() + noteSuffix(denied.note()) + ". Do not retry and do not ask for a wider role: stop "
           + "and report the denial.", id, denied.approver(), denied.note());
@@ -277,6 +379,7 @@ public final class SessionService implements Sessions {
     auditor.record(auditor.event(AuditEventType.APPROVED, id, role, reason, intent, resources)
         .approver(approved.approver()).outcome("approved"));
 
+    // 7. AssumeRole
     Map<String, String> tags = new LinkedHashMap<>();
     tags.put("leasehold:request-id", id);
     tags.put("leasehold:approver", StsNames.tagValue(approved.approver()));
@@ -293,11 +396,16 @@ public final class SessionService implements Sessions {
       throw e;
     }
     LeasedSession session = new LeasedSession(id, role, approved.approver(), intent, resources, lease, clock,
-        region, auditor, mapper, budget,
-        // Only this session's own entry: a renewed lease of the same task may already sit under the key.
-        s -> sessions.asMap().remove(task, flight));
+        region, auditor, mapper, budget, s -> {
+          // Only this session's own entry: a renewed lease of the same task may already sit under the key.
+          sessions.asMap().remove(task, flight);
+          asking.withdraw();
+        });
+    // 8. audit "assumed", then hand the lease to the callers of the task in other processes
     auditor.record(auditor.event(AuditEventType.ASSUMED, id, role, reason, intent, resources)
         .approver(approved.approver()).outcome("ok").cause("expires " + lease.expiration()));
+    asking.settle(new TaskOutcome.Issued(id, approved.approver(), lease.credentials(), lease.expiration(),
+        lease.assumedRoleArn(), lease.expiration().minus(skew), brokerName));
     return session;
   }
 

@@ -3,7 +3,9 @@ package dev.leasehold.fleet.postgres;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.leasehold.FleetUnavailableException;
+import dev.leasehold.fleet.Coordination;
 import dev.leasehold.fleet.postgres.internal.FleetSchema;
+import dev.leasehold.fleet.postgres.internal.PostgresCoordination;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -40,9 +42,14 @@ public final class PostgresFleet implements AutoCloseable {
   private final Clock clock;
   private final Duration statementTimeout;
   private final ScheduledExecutorService heartbeat;
+  private final Duration connectionTimeout;
+  private PostgresCoordination coordination;
+  private byte[] coordinationKey;
 
-  private PostgresFleet(HikariDataSource pool, String brokerId, Clock clock, Duration statementTimeout) {
+  private PostgresFleet(HikariDataSource pool, String brokerId, Clock clock, Duration statementTimeout,
+      Duration connectionTimeout) {
     this.pool = pool;
+    this.connectionTimeout = connectionTimeout;
     this.brokerId = brokerId;
     this.clock = clock;
     this.statementTimeout = statementTimeout;
@@ -97,9 +104,38 @@ public final class PostgresFleet implements AutoCloseable {
     return statementTimeout;
   }
 
+  /**
+   * This broker's shared guard rails (prompt rate limit, denial cool-down) and "one prompt per task" in the fleet
+   * database, to give to {@code AwsSessionFactory.builder().coordination(...)}: see docs/fleet.md. Every broker of
+   * the fleet must be given the same {@code key}. The same object on every call; closed with the fleet.
+   *
+   * @throws IllegalStateException when called again with another key
+   */
+  public synchronized Coordination coordination(HandOffKey key) {
+    java.util.Objects.requireNonNull(key, "key == null");
+    byte[] bytes = key.bytes();
+    if (coordination != null) {
+      boolean same = java.security.MessageDigest.isEqual(bytes, coordinationKey);
+      java.util.Arrays.fill(bytes, (byte) 0);
+      if (!same) {
+        throw new IllegalStateException("This fleet's coordination was already made with another hand-off key; "
+            + "every broker of a fleet uses one key.");
+      }
+      return coordination;
+    }
+    coordinationKey = bytes.clone();
+    coordination = new PostgresCoordination(pool, connectionTimeout, bytes, clock, brokerId);
+    return coordination;
+  }
+
   /** Stops the heart-beat, removes this broker's row and closes the pool. Idempotent. */
   @Override
   public void close() {
+    synchronized (this) {
+      if (coordination != null) {
+        coordination.close();
+      }
+    }
     heartbeat.shutdownNow();
     if (!pool.isClosed()) {
       try (Connection c = pool.getConnection();
@@ -248,7 +284,7 @@ public final class PostgresFleet implements AutoCloseable {
         } else {
           FleetSchema.check(ds);
         }
-        PostgresFleet fleet = new PostgresFleet(ds, brokerId, clock, statementTimeout);
+        PostgresFleet fleet = new PostgresFleet(ds, brokerId, clock, statementTimeout, connectionTimeout);
         fleet.register();
         return fleet;
       } catch (SQLException e) {
