@@ -3,7 +3,9 @@ package dev.leasehold.fleet.postgres;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.leasehold.FleetUnavailableException;
+import dev.leasehold.approval.DecisionRelay;
 import dev.leasehold.fleet.postgres.internal.FleetSchema;
+import dev.leasehold.fleet.postgres.internal.PostgresDecisionRelay;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -34,15 +36,21 @@ public final class PostgresFleet implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresFleet.class);
   /** How often a broker refreshes its row in {@code leasehold.brokers}. */
   public static final Duration HEARTBEAT = Duration.ofSeconds(5);
+  /** How often, by default, the decision relay polls for decisions it was not notified of. */
+  public static final Duration DEFAULT_RELAY_POLL_INTERVAL = Duration.ofSeconds(2);
 
   private final HikariDataSource pool;
   private final String brokerId;
   private final Clock clock;
   private final Duration statementTimeout;
   private final ScheduledExecutorService heartbeat;
+  private final Duration relayPollInterval;
+  private PostgresDecisionRelay relay; // guarded by this
 
-  private PostgresFleet(HikariDataSource pool, String brokerId, Clock clock, Duration statementTimeout) {
+  private PostgresFleet(HikariDataSource pool, String brokerId, Clock clock, Duration statementTimeout,
+      Duration relayPollInterval) {
     this.pool = pool;
+    this.relayPollInterval = relayPollInterval;
     this.brokerId = brokerId;
     this.clock = clock;
     this.statementTimeout = statementTimeout;
@@ -97,9 +105,37 @@ public final class PostgresFleet implements AutoCloseable {
     return statementTimeout;
   }
 
-  /** Stops the heart-beat, removes this broker's row and closes the pool. Idempotent. */
+  /**
+   * The fleet's decision relay: a Slack click that another broker receives for a request this broker posted
+   * reaches it through the database (see docs/fleet.md, "Slack across brokers"). Pass it to the approval
+   * channel ({@code SlackApprovalChannel.builder().decisionRelay(fleet.decisionRelay())}, or
+   * {@code ApprovalChannels.load("slack", config, fleet.decisionRelay())}).
+   *
+   * <p>Created on the first call: it then holds one pooled connection for {@code LISTEN} and polls every
+   * {@linkplain Builder#relayPollInterval(Duration) poll interval} as a fallback. The fleet owns it and closes it
+   * in {@link #close()}; close the channels that use it first.
+   *
+   * @return the relay, the same on every call
+   * @throws IllegalStateException when the fleet is closed
+   */
+  public synchronized DecisionRelay decisionRelay() {
+    if (pool.isClosed()) {
+      throw new IllegalStateException("This fleet connection is closed");
+    }
+    if (relay == null) {
+      relay = new PostgresDecisionRelay(pool, brokerId, clock, relayPollInterval);
+    }
+    return relay;
+  }
+
+  /** Stops the relay and the heart-beat, removes this broker's row and closes the pool. Idempotent. */
   @Override
   public void close() {
+    synchronized (this) {
+      if (relay != null) {
+        relay.close();
+      }
+    }
     heartbeat.shutdownNow();
     if (!pool.isClosed()) {
       try (Connection c = pool.getConnection();
@@ -153,8 +189,23 @@ public final class PostgresFleet implements AutoCloseable {
     private Duration connectionTimeout = Duration.ofSeconds(5);
     private Duration statementTimeout = Duration.ofSeconds(10);
     private boolean migrate;
+    private Duration relayPollInterval = DEFAULT_RELAY_POLL_INTERVAL;
 
     private Builder() {}
+
+    /**
+     * How often the {@linkplain PostgresFleet#decisionRelay() decision relay} looks for relayed decisions without
+     * waiting for a notification (which a broker misses while its listening connection is down), measured with
+     * the {@linkplain #clock(Clock) clock}; default {@link #DEFAULT_RELAY_POLL_INTERVAL}, 100 ms to 1 min.
+     */
+    public Builder relayPollInterval(Duration interval) {
+      Objects.requireNonNull(interval, "interval == null");
+      if (interval.toMillis() < 100 || interval.compareTo(Duration.ofMinutes(1)) > 0) {
+        throw new IllegalArgumentException("relayPollInterval must be between 100 ms and 1 min, was " + interval);
+      }
+      this.relayPollInterval = interval;
+      return this;
+    }
 
     /** The database, such as {@code jdbc:postgresql://db.internal:5432/leasehold?sslmode=verify-full}. */
     public Builder jdbcUrl(String url) {
@@ -248,7 +299,7 @@ public final class PostgresFleet implements AutoCloseable {
         } else {
           FleetSchema.check(ds);
         }
-        PostgresFleet fleet = new PostgresFleet(ds, brokerId, clock, statementTimeout);
+        PostgresFleet fleet = new PostgresFleet(ds, brokerId, clock, statementTimeout, relayPollInterval);
         fleet.register();
         return fleet;
       } catch (SQLException e) {
