@@ -1,5 +1,6 @@
 package dev.leasehold.fleet.postgres.internal;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.leasehold.approval.ApprovalChannelException;
 import dev.leasehold.approval.Decision;
 import dev.leasehold.approval.DecisionRelay;
@@ -412,33 +413,14 @@ public final class PostgresDecisionRelay implements DecisionRelay, AutoCloseable
 
   private void listen() {
     while (!closed) {
-      try (Connection c = pool.getConnection()) {
-        PGConnection pg = c.unwrap(PGConnection.class);
-        try (Statement st = c.createStatement()) {
-          st.execute("SELECT set_config('application_name', 'leasehold-relay " + brokerId.replace("'", "")
-              + "', false)");
-          st.execute("LISTEN " + CHANNEL);
-        }
-        LOG.debug("Broker {} listens for relayed decisions", brokerId);
-        collect(Set.copyOf(announced.keySet())); // what was relayed while nobody listened
-        while (!closed) {
-          PGNotification[] notifications = pg.getNotifications(NOTIFICATION_WAIT_MILLIS);
-          if (notifications == null || notifications.length == 0) {
-            continue;
-          }
-          Set<String> mine = new LinkedHashSet<>();
-          for (PGNotification n : notifications) {
-            if (CHANNEL.equals(n.getName()) && announced.containsKey(n.getParameter())) {
-              mine.add(n.getParameter());
-            }
-          }
-          collect(mine);
-        }
-        try (Statement st = c.createStatement()) {
-          st.execute("UNLISTEN *");
-          st.execute("RESET application_name");
-        }
+      Connection c = null;
+      try {
+        c = pool.getConnection();
+        listenOn(c);
+        c.close();
       } catch (SQLException | RuntimeException e) {
+        // the driver failed below the pool, which would otherwise lend the dead connection out again
+        evict(c);
         if (closed) {
           return;
         }
@@ -449,6 +431,49 @@ public final class PostgresDecisionRelay implements DecisionRelay, AutoCloseable
           sleep(TICK);
         }
       }
+    }
+  }
+
+  /** Listens on {@code c} until the relay closes; throws when the connection fails. */
+  private void listenOn(Connection c) throws SQLException {
+    PGConnection pg = c.unwrap(PGConnection.class);
+    try (Statement st = c.createStatement()) {
+      st.execute("SELECT set_config('application_name', 'leasehold-relay " + brokerId.replace("'", "")
+          + "', false)");
+      st.execute("LISTEN " + CHANNEL);
+    }
+    LOG.debug("Broker {} listens for relayed decisions", brokerId);
+    collect(Set.copyOf(announced.keySet())); // what was relayed while nobody listened
+    while (!closed) {
+      PGNotification[] notifications = pg.getNotifications(NOTIFICATION_WAIT_MILLIS);
+      if (notifications == null || notifications.length == 0) {
+        continue;
+      }
+      Set<String> mine = new LinkedHashSet<>();
+      for (PGNotification n : notifications) {
+        if (CHANNEL.equals(n.getName()) && announced.containsKey(n.getParameter())) {
+          mine.add(n.getParameter());
+        }
+      }
+      collect(mine);
+    }
+    try (Statement st = c.createStatement()) {
+      st.execute("UNLISTEN *");
+      st.execute("RESET application_name");
+    }
+  }
+
+  private void evict(Connection connection) {
+    if (connection == null) {
+      return;
+    }
+    try {
+      if (pool instanceof HikariDataSource hikari) {
+        hikari.evictConnection(connection);
+      }
+      connection.close();
+    } catch (SQLException | RuntimeException e) {
+      LOG.debug("Could not drop the failed listening connection ({})", e.getClass().getSimpleName());
     }
   }
 
