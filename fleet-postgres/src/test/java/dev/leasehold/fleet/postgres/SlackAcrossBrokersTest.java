@@ -7,11 +7,15 @@ import static dev.leasehold.approval.slack.SlackStandIn.STRANGER;
 import static dev.leasehold.approval.slack.SlackStandIn.json;
 import static dev.leasehold.approval.slack.SlackStandIn.texts;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.google.gson.JsonObject;
+import dev.leasehold.approval.ApprovalChannel;
+import dev.leasehold.approval.ApprovalChannelException;
+import dev.leasehold.approval.ApprovalChannels;
 import dev.leasehold.approval.ApprovalRequest;
 import dev.leasehold.approval.Decision;
 import dev.leasehold.approval.MfaCode;
@@ -273,6 +277,88 @@ class SlackAcrossBrokersTest {
     awaitAnnounced(request.id());
     slack.socket.sendInteractiveOn(C, slack.clickPayload("leasehold_deny", APPROVER, request.id()));
     assertThat(decision.get(10, TimeUnit.SECONDS)).isEqualTo(new Decision.Denied(request.id(), APPROVER, ""));
+  }
+
+  @Test
+  void aBrokerThatLoadsTheChannelByNameWithItsRelayIsConnectedAtOnceAndRelays() throws Exception {
+    PostgresFleet fleet = FleetDatabases.fleet(url).brokerId("broker-d").clock(slack.clock).start();
+    fleets.add(fleet);
+    ApprovalChannel d = ApprovalChannels.load("slack", slack.config(), fleet.decisionRelay());
+    try {
+      assertThat(slack.socket.connectionCount()).isEqualTo(4);
+      ApprovalRequest request = slack.request().build();
+      CompletableFuture<Decision> decision = slack.decideAsync(brokers.get(A), request);
+      awaitAnnounced(request.id());
+
+      slack.socket.sendInteractiveOn(3, slack.clickPayload("leasehold_deny", APPROVER, request.id()));
+
+      assertThat(decision.get(10, TimeUnit.SECONDS)).isEqualTo(new Decision.Denied(request.id(), APPROVER, ""));
+    } finally {
+      d.close();
+    }
+  }
+
+  @Test
+  void aRequestThatCannotBeSharedWithTheFleetIsWithdrawnAndFailsClosed() throws Exception {
+    try (Connection c = FleetDatabases.adminAt(url); Statement st = c.createStatement()) {
+      st.execute("ALTER TABLE leasehold.relay_requests RENAME TO relay_requests_gone");
+    }
+    ApprovalRequest request = slack.request().build();
+
+    assertThatThrownBy(() -> brokers.get(A).decide(request))
+        .isInstanceOfSatisfying(ApprovalChannelException.class,
+            e -> assertThat(e.kind()).isEqualTo(ApprovalChannelException.Kind.UNAVAILABLE))
+        .hasMessageContaining(request.id());
+    Map<String, String> update = slack.awaitCalls("chat.update", 1).get(0);
+    assertThat(update.get("blocks")).contains("*Not decided*").contains("could not share this request")
+        .doesNotContain("leasehold_approve");
+  }
+
+  @Test
+  void aDecisionThatCannotBeRelayedTellsTheApproverAndLeavesTheRequestPending() throws Exception {
+    ApprovalRequest request = slack.request().build();
+    CompletableFuture<Decision> decision = slack.decideAsync(brokers.get(A), request);
+    awaitAnnounced(request.id());
+    try (Connection c = FleetDatabases.adminAt(url); Statement st = c.createStatement()) {
+      st.execute("ALTER TABLE leasehold.relay_decisions RENAME TO relay_decisions_gone");
+    }
+
+    slack.socket.sendInteractiveOn(B, slack.clickPayload("leasehold_deny", APPROVER, request.id()));
+
+    LoggedRequest told = awaitRequests("chat.postEphemeral", 1).get(0);
+    assertThat(from(told)).isEqualTo(B);
+    assertThat(SlackStandIn.form(told)).containsEntry("user", APPROVER)
+        .hasEntrySatisfying("text", t -> assertThat(t).contains("could not pass your decision").contains("try again"));
+    assertThat(decision).isNotDone();
+    try (Connection c = FleetDatabases.adminAt(url); Statement st = c.createStatement()) {
+      st.execute("ALTER TABLE leasehold.relay_decisions_gone RENAME TO relay_decisions");
+    }
+    slack.socket.sendInteractiveOn(B, slack.clickPayload("leasehold_deny", APPROVER, request.id()));
+    assertThat(decision.get(10, TimeUnit.SECONDS)).isEqualTo(new Decision.Denied(request.id(), APPROVER, ""));
+  }
+
+  @Test
+  void aRoleWithoutMfaIsNotApprovedThroughAnotherBroker() throws Exception {
+    ApprovalRequest request = slack.request().requiresMfa(false).build();
+    CompletableFuture<Decision> decision = slack.decideAsync(brokers.get(A), request);
+    awaitAnnounced(request.id());
+
+    slack.socket.sendInteractiveOn(B, slack.clickPayload("leasehold_approve", APPROVER, request.id()));
+    slack.socket.sendInteractiveOn(B, slack.submitPayload(APPROVER, request.id(), null, null));
+
+    List<LoggedRequest> told = awaitRequests("chat.postEphemeral", 2);
+    assertThat(told).allSatisfy(r -> assertThat(SlackStandIn.form(r).get("text"))
+        .contains("approvals without a code are not passed between brokers"));
+    assertThat(slack.calls("views.open")).isEmpty();
+    assertThat(count("leasehold.relay_decisions")).isZero();
+    assertThat(decision).isNotDone();
+
+    slack.socket.sendInteractiveOn(A, slack.clickPayload("leasehold_approve", APPROVER, request.id()));
+    slack.awaitCalls("views.open", 1);
+    assertThat(from(slack.calls("views.open").get(0))).isEqualTo(A);
+    slack.socket.sendInteractiveOn(A, slack.submitPayload(APPROVER, request.id(), null, null));
+    assertThat(decision.get(10, TimeUnit.SECONDS))
+        .isEqualTo(Decision.Approved.withoutCode(request.id(), APPROVER));
   }
 
   // ---- helpers ----
