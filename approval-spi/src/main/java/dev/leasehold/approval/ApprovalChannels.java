@@ -70,7 +70,19 @@ public final class ApprovalChannels {
     return load(name, config, relay, loader != null ? loader : ApprovalChannels.class.getClassLoader());
   }
 
-  private static ApprovalChannel load(String name, Map<String, String> config, DecisionRelay relay,
+  /**
+   * Creates the channel registered under {@code name}, searching {@code loader}, relaying decisions through
+   * {@code relay}.
+   *
+   * @param name the provider name
+   * @param config the channel's settings
+   * @param relay the relay, still owned (and closed) by the caller; {@link DecisionRelay#none()} for none
+   * @param loader where to look for {@code META-INF/services/dev.leasehold.approval.ApprovalChannelProvider}
+   * @return a new channel, owned and closed by the caller
+   * @throws ApprovalChannelException when no provider has that name, when more than one does, or when the
+   *     provider rejects the settings
+   */
+  public static ApprovalChannel load(String name, Map<String, String> config, DecisionRelay relay,
       ClassLoader loader) {
     Objects.requireNonNull(name, "name == null");
     Objects.requireNonNull(relay, "relay == null");
