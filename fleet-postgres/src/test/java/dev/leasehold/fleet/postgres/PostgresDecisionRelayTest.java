@@ -210,6 +210,42 @@ class PostgresDecisionRelayTest {
         .isInstanceOf(ApprovalChannelException.class);
   }
 
+  @Test
+  void aBrokerRoleWithTheDocumentedGrantsRelaysAndCannotUpdateTheRelayTables() throws Exception {
+    String role = "relay_broker_" + ProcessHandle.current().pid();
+    try (Connection c = FleetDatabases.adminAt(url); Statement st = c.createStatement()) {
+      st.execute("CREATE ROLE " + role + " LOGIN PASSWORD 'relay-broker-password-1'");
+      // what the skeleton needs to start (schema check, heart-beat), then the block of docs/fleet.md
+      st.execute("GRANT USAGE ON SCHEMA leasehold TO " + role);
+      st.execute("GRANT SELECT ON leasehold.schema_history TO " + role);
+      st.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON leasehold.brokers TO " + role);
+      st.execute("GRANT SELECT, INSERT, DELETE ON leasehold.relay_requests, leasehold.relay_decisions TO " + role);
+    }
+    try (PostgresFleet a = PostgresFleet.builder().jdbcUrl(url).user(role).password("relay-broker-password-1")
+            .brokerId("restricted-a").clock(clock).start();
+        PostgresFleet b = PostgresFleet.builder().jdbcUrl(url).user(role).password("relay-broker-password-1")
+            .brokerId("restricted-b").clock(clock).start()) {
+      RelayedRequest request = request();
+      List<Decision> taken = new CopyOnWriteArrayList<>();
+      a.decisionRelay().announce(request, d -> {
+        taken.add(d);
+        return false; // refused: the asker deletes the decision row alone
+      });
+      b.decisionRelay().deliver(request, new Decision.Denied(request.requestId(), "U0APPROVER", ""));
+      await().atMost(Duration.ofSeconds(10)).until(() -> taken.size() == 1 && rows("relay_decisions") == 0);
+      assertThat(b.decisionRelay().deliver(request, Decision.Approved.withCode(request.requestId(), "U0APPROVER",
+          CODE))).isEqualTo(Delivery.DELIVERED);
+      await().atMost(Duration.ofSeconds(10)).until(() -> taken.size() == 2);
+
+      try (Connection c = a.dataSource().getConnection(); Statement st = c.createStatement()) {
+        assertThatThrownBy(() -> st.executeUpdate("UPDATE leasehold.relay_decisions SET approver = 'U0FORGED'"))
+            .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
+        assertThatThrownBy(() -> st.executeUpdate("UPDATE leasehold.relay_requests SET deadline = now()"))
+            .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
+      }
+    }
+  }
+
   private int rows(String table) throws SQLException {
     try (Connection c = FleetDatabases.adminAt(url); Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT count(*) FROM leasehold." + table)) {

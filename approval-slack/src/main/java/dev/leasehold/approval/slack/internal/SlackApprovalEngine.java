@@ -40,6 +40,14 @@ import org.slf4j.LoggerFactory;
  * {@linkplain ApprovalRequest#requiresRoleKeyConfirmation() needs the role key} was confirmed with it.
  * The code is never logged or written to Slack.
  *
+ * <p>With a {@link DecisionRelay} (a broker of a fleet), a posted request is also announced on the relay and
+ * withdrawn when it ends; if it cannot be announced, it is withdrawn at once and {@code decide} fails closed.
+ * An interaction for a request that is not pending here is looked up on the relay and held to the same rules
+ * with this channel's own settings (its approvers, the role key, the code's form, the deadline, the message
+ * that shows the request) before the decision is relayed; the modal is opened here, with this interaction's
+ * trigger id. A decision relayed to this broker counts only if it answers the request and comes from one of
+ * this channel's approvers; an approval without an MFA code is neither relayed nor taken from the relay.
+ *
  * <p>Thread-safe: {@link #decide} may be called concurrently for different requests. The Slack connection
  * is opened by the first {@code decide} and kept until {@link #close()}, which its owner must call.
  */
