@@ -75,6 +75,7 @@ public final class PostgresDecisionRelay implements DecisionRelay, AutoCloseable
   private static final Duration TICK = Duration.ofMillis(50);
   private static final int NOTIFICATION_WAIT_MILLIS = 250;
   private static final int MAX_ID = 200;
+  private static final int FIND_TIMEOUT_SECONDS = 2;
   private static final Logger LOG = LoggerFactory.getLogger(PostgresDecisionRelay.class);
 
   private final DataSource pool;
@@ -297,6 +298,7 @@ public final class PostgresDecisionRelay implements DecisionRelay, AutoCloseable
         PreparedStatement st = c.prepareStatement("SELECT request_id, role_key, environment, agent, digest, "
             + "requires_mfa, requires_role_key, conversation, message_id, deadline FROM leasehold.relay_requests "
             + "WHERE request_id = ? AND deadline > ?")) {
+      st.setQueryTimeout(FIND_TIMEOUT_SECONDS); // the caller has to acknowledge Slack within 3 s
       st.setString(1, requestId);
       st.setTimestamp(2, Timestamp.from(clock.instant()));
       try (ResultSet rs = st.executeQuery()) {
