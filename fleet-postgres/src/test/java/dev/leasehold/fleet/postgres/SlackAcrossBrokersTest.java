@@ -146,6 +146,30 @@ class SlackAcrossBrokersTest {
   }
 
   @Test
+  void aProductionRoleNeedsItsRoleKeyOnTheBrokerThatGetsTheSubmissionWhichMayBeAThirdOne() throws Exception {
+    ApprovalRequest request = slack.request().environment("prod").requiresRoleKeyConfirmation(true).build();
+    CompletableFuture<Decision> decision = slack.decideAsync(brokers.get(A), request);
+    awaitAnnounced(request.id());
+
+    slack.socket.sendInteractiveOn(B, slack.clickPayload("leasehold_approve", APPROVER, request.id()));
+    JsonObject modal = json(slack.awaitCalls("views.open", 1).get(0).get("view")).getAsJsonObject();
+    assertThat(modal.toString()).contains("leasehold_role_key").contains("leasehold_mfa");
+
+    String wrong = slack.socket.sendInteractiveOn(C, slack.submitPayload(APPROVER, request.id(), CODE, "s3-deplo"));
+    JsonObject ack = slack.socket.awaitAck(wrong);
+    assertThat(ack.getAsJsonObject("payload").get("response_action").getAsString()).isEqualTo("errors");
+    assertThat(ack.getAsJsonObject("payload").getAsJsonObject("errors").keySet())
+        .containsExactly("leasehold_role_key");
+    assertThat(ack.toString()).doesNotContain(CODE);
+    assertThat(count("leasehold.relay_decisions")).isZero();
+    assertThat(decision).isNotDone();
+
+    slack.socket.sendInteractiveOn(C, slack.submitPayload(APPROVER, request.id(), CODE, "s3-deploy"));
+    assertThat(decision.get(10, TimeUnit.SECONDS))
+        .isEqualTo(Decision.Approved.withCode(request.id(), APPROVER, MfaCode.of(CODE)));
+  }
+
+  @Test
   void aDenialClickedOnBrokerBDeniesTheRequestBrokerAPosted() throws Exception {
     ApprovalRequest request = slack.request().build();
     CompletableFuture<Decision> decision = slack.decideAsync(brokers.get(A), request);
