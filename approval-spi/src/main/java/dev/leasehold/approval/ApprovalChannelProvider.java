@@ -30,4 +30,22 @@ public interface ApprovalChannelProvider {
    *     and never repeats a secret value
    */
   ApprovalChannel create(Map<String, String> config);
+
+  /**
+   * Creates a channel from string settings that relays decisions through {@code relay} (a broker of a fleet
+   * passes its relay here; see {@link DecisionRelay}).
+   *
+   * <p>The default ignores the relay and calls {@link #create(Map)}: right for channels whose every
+   * interaction reaches the process that asked (a terminal). A channel whose transport may deliver an
+   * interaction to another process (Slack) overrides it.
+   *
+   * @param config the channel's settings, as for {@link #create(Map)}
+   * @param relay the relay; {@link DecisionRelay#none()} for none. The caller keeps owning (and closes) it
+   * @return a new channel, owned (and closed) by the caller
+   * @throws ApprovalChannelException when a setting is missing or invalid
+   */
+  default ApprovalChannel create(Map<String, String> config, DecisionRelay relay) {
+    java.util.Objects.requireNonNull(relay, "relay == null");
+    return create(config);
+  }
 }

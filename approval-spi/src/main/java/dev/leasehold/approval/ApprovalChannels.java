@@ -50,7 +50,42 @@ public final class ApprovalChannels {
    *     provider rejects the settings
    */
   public static ApprovalChannel load(String name, Map<String, String> config, ClassLoader loader) {
+    return load(name, config, DecisionRelay.none(), loader);
+  }
+
+  /**
+   * Creates the channel registered under {@code name}, relaying decisions through {@code relay}: what a
+   * broker of a fleet calls, so that an interaction another broker receives reaches the request this one
+   * posted (see {@link DecisionRelay}). Uses the thread's context class loader (or this class's loader).
+   *
+   * @param name the provider name
+   * @param config the channel's settings
+   * @param relay the relay, still owned (and closed) by the caller; {@link DecisionRelay#none()} for none
+   * @return a new channel, owned and closed by the caller
+   * @throws ApprovalChannelException when no provider has that name, when more than one does, or when the
+   *     provider rejects the settings
+   */
+  public static ApprovalChannel load(String name, Map<String, String> config, DecisionRelay relay) {
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    return load(name, config, relay, loader != null ? loader : ApprovalChannels.class.getClassLoader());
+  }
+
+  /**
+   * Creates the channel registered under {@code name}, searching {@code loader}, relaying decisions through
+   * {@code relay}.
+   *
+   * @param name the provider name
+   * @param config the channel's settings
+   * @param relay the relay, still owned (and closed) by the caller; {@link DecisionRelay#none()} for none
+   * @param loader where to look for {@code META-INF/services/dev.leasehold.approval.ApprovalChannelProvider}
+   * @return a new channel, owned and closed by the caller
+   * @throws ApprovalChannelException when no provider has that name, when more than one does, or when the
+   *     provider rejects the settings
+   */
+  public static ApprovalChannel load(String name, Map<String, String> config, DecisionRelay relay,
+      ClassLoader loader) {
     Objects.requireNonNull(name, "name == null");
+    Objects.requireNonNull(relay, "relay == null");
     Objects.requireNonNull(config, "config == null");
     Objects.requireNonNull(loader, "loader == null");
     TreeSet<String> found = new TreeSet<>();
@@ -82,7 +117,8 @@ public final class ApprovalChannels {
     }
     if (matching.size() == 1) {
       ApprovalChannelProvider provider = matching.get(0);
-      ApprovalChannel channel = provider.create(Map.copyOf(config));
+      ApprovalChannel channel = relay == DecisionRelay.none()
+          ? provider.create(Map.copyOf(config)) : provider.create(Map.copyOf(config), relay);
       if (channel == null) {
         throw new ApprovalChannelException(ApprovalChannelException.Kind.CONFIGURATION,
             "Approval channel provider '" + name + "' (" + provider.getClass().getName() + ") returned no channel");

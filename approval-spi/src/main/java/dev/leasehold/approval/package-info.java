@@ -10,5 +10,9 @@
  * {@code META-INF/services/dev.leasehold.approval.ApprovalChannelProvider} and chosen by name through
  * {@link dev.leasehold.approval.ApprovalChannels#load(String, java.util.Map)}. This module depends on
  * nothing but the JDK, so a channel implementation never needs Leasehold's core.
+ *
+ * <p>When several processes (the brokers of a fleet) share one channel whose transport may deliver a human's
+ * answer to any of them, a {@link dev.leasehold.approval.DecisionRelay} carries the decision to the process that
+ * asked; {@link dev.leasehold.approval.DecisionRelay#none()} is the default.
  */
 package dev.leasehold.approval;

@@ -4,6 +4,7 @@ import dev.leasehold.approval.ApprovalChannel;
 import dev.leasehold.approval.ApprovalChannelException;
 import dev.leasehold.approval.ApprovalRequest;
 import dev.leasehold.approval.Decision;
+import dev.leasehold.approval.DecisionRelay;
 import dev.leasehold.approval.slack.internal.Settings;
 import dev.leasehold.approval.slack.internal.SlackApprovalEngine;
 import dev.leasehold.approval.slack.internal.SlackToken;
@@ -44,6 +45,14 @@ import java.util.Set;
  * and fails with {@link ApprovalChannelException} ({@code CONFIGURATION}) when Slack rejects a token, the
  * channel or a scope, or ({@code UNAVAILABLE}) when Slack cannot be reached after bounded retries. The
  * connection then stays open, and is renewed when Slack asks or drops it, until {@link #close()}.
+ *
+ * <p>In a fleet of brokers sharing one Slack app, Slack hands each interaction to any of the app's
+ * connections. With a {@linkplain Builder#decisionRelay(DecisionRelay) decision relay}, each posted request is
+ * announced on the relay; a broker that receives a click for a request another broker posted checks it with
+ * its own settings (approvers, role key, code, deadline), opens the modal itself, and relays the decision
+ * (the MFA code encrypted to the asking broker) to the broker that asked, which checks the approver against
+ * its own approvers again before the decision counts. An approval without an MFA code (a role that needs
+ * none) is never relayed: approve such requests where they were posted, or give such roles MFA.
  *
  * <p>Thread-safe: {@code decide} may be called concurrently for different requests. Whoever builds the
  * channel closes it; {@code close()} disconnects, stops every thread the channel started, makes pending
@@ -90,6 +99,7 @@ public final class SlackApprovalChannel implements ApprovalChannel {
     builder.timeout = settings.timeout();
     builder.apiUrl = settings.apiUrl();
     builder.clock = settings.clock();
+    builder.relay = settings.relay();
     return builder;
   }
 
@@ -109,6 +119,20 @@ public final class SlackApprovalChannel implements ApprovalChannel {
     return engine.decide(request);
   }
 
+  /**
+   * Opens the Socket Mode connection now instead of at the first {@code decide}. A broker of a fleet
+   * calls it at start: Slack delivers interactions to any of the app's connections, so a broker must be
+   * connected to relay the clicks it receives for requests other brokers posted. Does nothing when already
+   * connected.
+   *
+   * @throws ApprovalChannelException when Slack rejects the app token ({@code CONFIGURATION}) or cannot be
+   *     reached after bounded retries ({@code UNAVAILABLE})
+   * @throws IllegalStateException when the channel is closed
+   */
+  public void connect() {
+    engine.connect();
+  }
+
   /** Disconnects from Slack and stops the channel's threads; pending calls return {@code Expired}. */
   @Override
   public void close() {
@@ -119,7 +143,8 @@ public final class SlackApprovalChannel implements ApprovalChannel {
   @Override
   public String toString() {
     return "SlackApprovalChannel[channel=" + settings.channel() + ", approvers=" + settings.approvers()
-        + ", timeout=" + settings.timeout() + ", apiUrl=" + settings.apiUrl() + "]";
+        + ", timeout=" + settings.timeout() + ", apiUrl=" + settings.apiUrl()
+        + (settings.relay() == DecisionRelay.none() ? "" : ", relay=" + settings.relay()) + "]";
   }
 
   /**
@@ -136,6 +161,7 @@ public final class SlackApprovalChannel implements ApprovalChannel {
     private Duration timeout = DEFAULT_TIMEOUT;
     private String apiUrl = DEFAULT_API_URL;
     private Clock clock = Clock.systemUTC();
+    private DecisionRelay relay = DecisionRelay.none();
 
     private Builder() {}
 
@@ -222,6 +248,22 @@ public final class SlackApprovalChannel implements ApprovalChannel {
     }
 
     /**
+     * Sets the relay that carries decisions between the brokers of a fleet: requests this channel posts are
+     * announced on it, and an interaction this channel receives for a request another broker posted is
+     * checked here (this channel's own approvers, the role key, the code's form, the deadline) and relayed
+     * to that broker, which checks it again. Call {@link SlackApprovalChannel#connect()} at start so that
+     * the channel receives interactions before it asks anything itself.
+     *
+     * @param relay the relay, still owned (and closed) by the caller; default {@link DecisionRelay#none()},
+     *     which relays nothing: an interaction for a request not pending in this process is ignored
+     * @return this builder
+     */
+    public Builder decisionRelay(DecisionRelay relay) {
+      this.relay = Objects.requireNonNull(relay, "relay == null");
+      return this;
+    }
+
+    /**
      * Builds the channel; no network call is made until the first {@code decide}.
      *
      * @return a new channel, owned and closed by the caller
@@ -230,7 +272,7 @@ public final class SlackApprovalChannel implements ApprovalChannel {
      */
     public SlackApprovalChannel build() {
       return new SlackApprovalChannel(new Settings(botToken, appToken, channel, approverUsers, approverGroups,
-          timeout, apiUrl, clock));
+          timeout, apiUrl, clock, relay));
     }
   }
 }

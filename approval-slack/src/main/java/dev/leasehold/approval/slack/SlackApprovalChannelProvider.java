@@ -3,6 +3,7 @@ package dev.leasehold.approval.slack;
 import dev.leasehold.approval.ApprovalChannel;
 import dev.leasehold.approval.ApprovalChannelException;
 import dev.leasehold.approval.ApprovalChannelProvider;
+import dev.leasehold.approval.DecisionRelay;
 import dev.leasehold.approval.Durations;
 import dev.leasehold.approval.slack.internal.SlackErrors;
 import java.time.Duration;
@@ -48,6 +49,31 @@ public final class SlackApprovalChannelProvider implements ApprovalChannelProvid
 
   @Override
   public ApprovalChannel create(Map<String, String> config) {
+    return builder(config).build();
+  }
+
+  /**
+   * Creates a channel that relays decisions through {@code relay} and connects it at once, so that a broker
+   * of a fleet receives interactions for requests other brokers posted from its start.
+   *
+   * @throws ApprovalChannelException when a setting is wrong, or Slack rejects the app token or cannot be
+   *     reached (the channel is closed again then)
+   */
+  @Override
+  public ApprovalChannel create(Map<String, String> config, DecisionRelay relay) {
+    SlackApprovalChannel channel = builder(config).decisionRelay(relay).build();
+    if (relay != DecisionRelay.none()) {
+      try {
+        channel.connect();
+      } catch (RuntimeException e) {
+        channel.close();
+        throw e;
+      }
+    }
+    return channel;
+  }
+
+  private static SlackApprovalChannel.Builder builder(Map<String, String> config) {
     for (String key : config.keySet()) {
       if (!KEYS.contains(key)) {
         throw SlackErrors.configuration("Unknown Slack approval setting '" + key + "'; the settings are "
@@ -66,7 +92,7 @@ public final class SlackApprovalChannelProvider implements ApprovalChannelProvid
     if (config.containsKey("apiUrl")) {
       builder.apiUrl(config.get("apiUrl"));
     }
-    return builder.build();
+    return builder;
   }
 
   private static String required(Map<String, String> config, String key) {

@@ -19,12 +19,12 @@ import org.slf4j.LoggerFactory;
  * <p>One exception: Java-WebSocket's own TRACE output is a dump of the wire (every frame's payload) and
  * stays at DEBUG, as the module's documentation tells operators to keep it.
  */
-final class LogCapture implements BeforeEachCallback, AfterEachCallback {
+public final class LogCapture implements BeforeEachCallback, AfterEachCallback {
   private final Level level;
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
   private Level previous;
 
-  LogCapture(Level level) {
+  public LogCapture(Level level) {
     this.level = level;
   }
 
@@ -49,14 +49,14 @@ final class LogCapture implements BeforeEachCallback, AfterEachCallback {
   }
 
   /** Every captured line, with its arguments and any stack trace rendered. */
-  String text() {
+  public String text() {
     return events().stream()
         .map(e -> e.getLoggerName() + " " + e.getFormattedMessage()
             + (e.getThrowableProxy() == null ? "" : "\n" + ThrowableProxyUtil.asString(e.getThrowableProxy())))
         .collect(Collectors.joining("\n"));
   }
 
-  int size() {
+  public int size() {
     return events().size();
   }
 

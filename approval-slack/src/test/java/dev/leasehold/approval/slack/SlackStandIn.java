@@ -40,20 +40,20 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * speaks Socket Mode, and the stubbed {@code apps.connections.open} points at it. Channels made here are
  * closed after the test.
  */
-final class SlackStandIn implements BeforeEachCallback, AfterEachCallback {
+public final class SlackStandIn implements BeforeEachCallback, AfterEachCallback {
 
-  static final String BOT_TOKEN = "xoxb-1111111111-2222222222-CanaryBotTokenValue";
-  static final String APP_TOKEN = "xapp-1-A0LEASEHOLD-3333333333-CanaryAppTokenValue";
-  static final String CHANNEL = "C0LEASEHOLD";
-  static final String APPROVER = "U0APPROVER";
-  static final String STRANGER = "U0STRANGER";
-  static final String MESSAGE_TS = "1700000000.000100";
+  public static final String BOT_TOKEN = "xoxb-1111111111-2222222222-CanaryBotTokenValue";
+  public static final String APP_TOKEN = "xapp-1-A0LEASEHOLD-3333333333-CanaryAppTokenValue";
+  public static final String CHANNEL = "C0LEASEHOLD";
+  public static final String APPROVER = "U0APPROVER";
+  public static final String STRANGER = "U0STRANGER";
+  public static final String MESSAGE_TS = "1700000000.000100";
 
-  static final Instant START = Instant.parse("2030-01-02T03:04:05Z");
+  public static final Instant START = Instant.parse("2030-01-02T03:04:05Z");
 
-  final MutableClock clock = new MutableClock(START);
-  WireMockServer web;
-  SocketModeServer socket;
+  public final MutableClock clock = new MutableClock(START);
+  public WireMockServer web;
+  public SocketModeServer socket;
   private final List<SlackApprovalChannel> channels = new ArrayList<>();
   private ExecutorService callers;
 
@@ -84,17 +84,17 @@ final class SlackStandIn implements BeforeEachCallback, AfterEachCallback {
   }
 
   /** Answers {@code method} with HTTP 200 and {@code json}. */
-  void stubOk(String method, String json) {
+  public void stubOk(String method, String json) {
     web.stubFor(post(urlEqualTo("/api/" + method)).willReturn(okJson(json)));
   }
 
   /** Answers {@code method} with Slack's {@code "ok": false} and {@code error}. */
-  void stubError(String method, String error) {
+  public void stubError(String method, String error) {
     stubOk(method, "{\"ok\":false,\"error\":\"" + error + "\"}");
   }
 
   /** A builder for a channel that talks to this stand-in. */
-  SlackApprovalChannel.Builder builder() {
+  public SlackApprovalChannel.Builder builder() {
     return SlackApprovalChannel.builder()
         .botToken(BOT_TOKEN)
         .appToken(APP_TOKEN)
@@ -105,7 +105,7 @@ final class SlackStandIn implements BeforeEachCallback, AfterEachCallback {
   }
 
   /** The settings {@code ApprovalChannels.load("slack", ...)} needs for this stand-in. */
-  Map<String, String> config() {
+  public Map<String, String> config() {
     Map<String, String> config = new LinkedHashMap<>();
     config.put("botToken", BOT_TOKEN);
     config.put("appToken", APP_TOKEN);
@@ -116,18 +116,18 @@ final class SlackStandIn implements BeforeEachCallback, AfterEachCallback {
   }
 
   /** A channel closed after the test. */
-  SlackApprovalChannel channel(SlackApprovalChannel.Builder builder) {
+  public SlackApprovalChannel channel(SlackApprovalChannel.Builder builder) {
     SlackApprovalChannel channel = builder.build();
     channels.add(channel);
     return channel;
   }
 
-  SlackApprovalChannel channel() {
+  public SlackApprovalChannel channel() {
     return channel(builder());
   }
 
   /** A dev request, with MFA, asked now by {@link #clock} and due two minutes later. */
-  ApprovalRequest.Builder request() {
+  public ApprovalRequest.Builder request() {
     Instant now = clock.instant();
     return ApprovalRequest.builder()
         .id("req-" + UUID.randomUUID())
@@ -144,28 +144,28 @@ final class SlackStandIn implements BeforeEachCallback, AfterEachCallback {
   }
 
   /** Calls {@code decide} on another thread. */
-  CompletableFuture<Decision> decideAsync(SlackApprovalChannel channel, ApprovalRequest request) {
+  public CompletableFuture<Decision> decideAsync(SlackApprovalChannel channel, ApprovalRequest request) {
     return CompletableFuture.supplyAsync(() -> channel.decide(request), callers);
   }
 
   /** Waits (bounded) until the approval message was posted, and returns its form parameters. */
-  Map<String, String> awaitPosted() {
+  public Map<String, String> awaitPosted() {
     await().atMost(Duration.ofSeconds(10)).until(() -> !calls("chat.postMessage").isEmpty());
     return form(calls("chat.postMessage").get(0));
   }
 
   /** Waits (bounded) until {@code count} calls of {@code method} arrived; returns their form parameters. */
-  List<Map<String, String>> awaitCalls(String method, int count) {
+  public List<Map<String, String>> awaitCalls(String method, int count) {
     await().atMost(Duration.ofSeconds(10)).until(() -> calls(method).size() >= count);
     return calls(method).stream().map(SlackStandIn::form).toList();
   }
 
-  List<LoggedRequest> calls(String method) {
+  public List<LoggedRequest> calls(String method) {
     return web.findAll(postRequestedFor(urlEqualTo("/api/" + method)));
   }
 
   /** The decoded form parameters of a Web API call, as the SDK sent them. */
-  static Map<String, String> form(LoggedRequest request) {
+  public static Map<String, String> form(LoggedRequest request) {
     Map<String, String> params = new LinkedHashMap<>();
     for (String pair : request.getBodyAsString().split("&")) {
       int eq = pair.indexOf('=');
@@ -177,15 +177,15 @@ final class SlackStandIn implements BeforeEachCallback, AfterEachCallback {
     return params;
   }
 
-  static JsonElement json(String text) {
+  public static JsonElement json(String text) {
     return JsonParser.parseString(text);
   }
 
   /** A Block Kit text object: {@code plain_text} or {@code mrkdwn}. */
-  record Text(String type, String text) {}
+  public record Text(String type, String text) {}
 
   /** Every text object in a Block Kit JSON document, decoded. */
-  static List<Text> texts(String blocks) {
+  public static List<Text> texts(String blocks) {
     List<Text> texts = new ArrayList<>();
     collect(json(blocks), texts);
     return texts;
@@ -206,7 +206,7 @@ final class SlackStandIn implements BeforeEachCallback, AfterEachCallback {
   }
 
   /** Clicks a button of the approval message as {@code user}; returns the envelope id. */
-  String click(String actionId, String user, String requestId) {
+  public String click(String actionId, String user, String requestId) {
     return socket.sendInteractive(clickPayload(actionId, user, requestId));
   }
 
@@ -214,23 +214,28 @@ final class SlackStandIn implements BeforeEachCallback, AfterEachCallback {
    * Waits until every interaction sent so far has been followed up: a stranger's click on the pending
    * {@code requestId} is refused with an ephemeral message, and follow-ups run in order.
    */
-  void barrier(String requestId) {
+  public void barrier(String requestId) {
     int refusals = calls("chat.postEphemeral").size();
     click("leasehold_approve", STRANGER, requestId);
     awaitCalls("chat.postEphemeral", refusals + 1);
   }
 
-  JsonObject clickPayload(String actionId, String user, String requestId) {
+  public JsonObject clickPayload(String actionId, String user, String requestId) {
     return fixture("block_actions.json", Map.of("{{user}}", user, "{{action_id}}", actionId,
         "{{request_id}}", requestId, "{{channel}}", CHANNEL, "{{trigger_id}}", triggerId(user)));
   }
 
-  static String triggerId(String user) {
+  public static String triggerId(String user) {
     return "1700000001.0000000001." + user;
   }
 
   /** Submits the approval modal as {@code user}; null fields are left out. Returns the envelope id. */
-  String submit(String user, String requestId, String code, String roleKey) {
+  public String submit(String user, String requestId, String code, String roleKey) {
+    return socket.sendInteractive(submitPayload(user, requestId, code, roleKey));
+  }
+
+  /** The {@code view_submission} payload of the approval modal as {@code user}; null fields are left out. */
+  public JsonObject submitPayload(String user, String requestId, String code, String roleKey) {
     JsonObject values = new JsonObject();
     if (code != null) {
       values.add("leasehold_mfa", input("code", code));
@@ -238,7 +243,7 @@ final class SlackStandIn implements BeforeEachCallback, AfterEachCallback {
     if (roleKey != null) {
       values.add("leasehold_role_key", input("role_key", roleKey));
     }
-    return socket.sendInteractive(fixture("view_submission.json", Map.of("{{user}}", user,
+    return (fixture("view_submission.json", Map.of("{{user}}", user,
         "{{request_id}}", requestId, "{{callback_id}}", "leasehold_approve_modal", "{{values}}", values.toString())));
   }
 
@@ -264,7 +269,7 @@ final class SlackStandIn implements BeforeEachCallback, AfterEachCallback {
   }
 
   /** Answers {@code method} with HTTP {@code status} and a Slack error body. */
-  void stubStatus(String method, int status) {
+  public void stubStatus(String method, int status) {
     web.stubFor(post(urlEqualTo("/api/" + method)).willReturn(aResponse().withStatus(status)
         .withHeader("Content-Type", "application/json")
         .withBody("{\"ok\":false,\"error\":\"service_unavailable\"}")));

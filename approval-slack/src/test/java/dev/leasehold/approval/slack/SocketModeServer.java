@@ -21,20 +21,20 @@ import org.java_websocket.server.WebSocketServer;
  * A local stand-in for Slack's Socket Mode server: says {@code hello} on every connection, sends
  * envelopes on the newest one, and records what the client sends back.
  */
-final class SocketModeServer extends WebSocketServer {
+public final class SocketModeServer extends WebSocketServer {
 
   private final List<WebSocket> connections = new CopyOnWriteArrayList<>();
   private final List<JsonObject> received = new CopyOnWriteArrayList<>();
   private final CountDownLatch started = new CountDownLatch(1);
   private final AtomicInteger envelopes = new AtomicInteger();
 
-  SocketModeServer() {
+  public SocketModeServer() {
     super(new InetSocketAddress("localhost", 0));
     setReuseAddr(true);
   }
 
   /** Starts the server and waits until it listens. */
-  SocketModeServer begin() throws InterruptedException {
+  public SocketModeServer begin() throws InterruptedException {
     start();
     if (!started.await(10, TimeUnit.SECONDS)) {
       throw new IllegalStateException("the Socket Mode stand-in did not start");
@@ -42,15 +42,15 @@ final class SocketModeServer extends WebSocketServer {
     return this;
   }
 
-  String url() {
+  public String url() {
     return "ws://localhost:" + getPort() + "/";
   }
 
-  int connectionCount() {
+  public int connectionCount() {
     return connections.size();
   }
 
-  boolean hasOpenConnection() {
+  public boolean hasOpenConnection() {
     return connections.stream().anyMatch(WebSocket::isOpen);
   }
 
@@ -80,14 +80,18 @@ final class SocketModeServer extends WebSocketServer {
   }
 
   /** Sends an {@code interactive} envelope on the newest open connection; returns its envelope id. */
-  String sendInteractive(JsonObject payload) {
+  public String sendInteractive(JsonObject payload) {
     String envelopeId = "env-" + envelopes.incrementAndGet();
     sendInteractive(envelopeId, payload);
     return envelopeId;
   }
 
   /** Sends an {@code interactive} envelope with a given id (Slack redelivers with the same id). */
-  void sendInteractive(String envelopeId, JsonObject payload) {
+  public void sendInteractive(String envelopeId, JsonObject payload) {
+    newest().send(envelope(envelopeId, payload).toString());
+  }
+
+  private static JsonObject envelope(String envelopeId, JsonObject payload) {
     JsonObject envelope = new JsonObject();
     envelope.addProperty("envelope_id", envelopeId);
     envelope.add("payload", payload);
@@ -95,14 +99,30 @@ final class SocketModeServer extends WebSocketServer {
     envelope.addProperty("accepts_response_payload", true);
     envelope.addProperty("retry_attempt", 0);
     envelope.addProperty("retry_reason", "");
-    newest().send(envelope.toString());
+    return envelope;
+  }
+
+  /**
+   * Sends an {@code interactive} envelope on the {@code index}-th connection opened (0 for the first), as
+   * Slack does when it picks one of an app's connections; returns its envelope id.
+   */
+  public String sendInteractiveOn(int index, JsonObject payload) {
+    String envelopeId = "env-" + envelopes.incrementAndGet();
+    sendInteractiveOn(index, envelopeId, payload);
+    return envelopeId;
+  }
+
+  /** Sends an {@code interactive} envelope with a given id on the {@code index}-th connection opened. */
+  public void sendInteractiveOn(int index, String envelopeId, JsonObject payload) {
+    await().atMost(Duration.ofSeconds(15)).until(() -> connections.size() > index && connections.get(index).isOpen());
+    connections.get(index).send(envelope(envelopeId, payload).toString());
   }
 
   /**
    * Sends an envelope of another type, such as {@code events_api} or {@code slash_commands}, with Slack's
    * fields; returns its envelope id.
    */
-  String sendEnvelope(String type, JsonObject payload) {
+  public String sendEnvelope(String type, JsonObject payload) {
     String envelopeId = "env-" + envelopes.incrementAndGet();
     JsonObject envelope = new JsonObject();
     envelope.addProperty("envelope_id", envelopeId);
@@ -116,31 +136,31 @@ final class SocketModeServer extends WebSocketServer {
   }
 
   /** Asks the client to reconnect, as Slack does before it refreshes a connection. */
-  void sendDisconnect() {
+  public void sendDisconnect() {
     newest().send("{\"type\":\"disconnect\",\"reason\":\"refresh_requested\","
         + "\"debug_info\":{\"host\":\"applink-test\"}}");
   }
 
   /** Closes every connection from the server side. */
-  void dropConnections() {
+  public void dropConnections() {
     connections.forEach(c -> c.close(CloseFrame.GOING_AWAY, "server going away"));
   }
 
   /** What the client sent for {@code envelopeId}, waiting for it (bounded). */
-  JsonObject awaitAck(String envelopeId) {
+  public JsonObject awaitAck(String envelopeId) {
     await().atMost(Duration.ofSeconds(5)).until(() -> !acks(envelopeId).isEmpty());
     return acks(envelopeId).get(0);
   }
 
   /** Every message the client sent for {@code envelopeId}. */
-  List<JsonObject> acks(String envelopeId) {
+  public List<JsonObject> acks(String envelopeId) {
     return received.stream()
         .filter(m -> m.has("envelope_id") && Objects.equals(envelopeId, m.get("envelope_id").getAsString()))
         .toList();
   }
 
   /** Every message the client sent. */
-  List<JsonObject> received() {
+  public List<JsonObject> received() {
     return List.copyOf(received);
   }
 

@@ -3,9 +3,11 @@ package dev.leasehold.fleet.postgres;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.leasehold.FleetUnavailableException;
+import dev.leasehold.approval.DecisionRelay;
 import dev.leasehold.fleet.Coordination;
 import dev.leasehold.fleet.postgres.internal.FleetSchema;
 import dev.leasehold.fleet.postgres.internal.PostgresCoordination;
+import dev.leasehold.fleet.postgres.internal.PostgresDecisionRelay;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -36,6 +38,8 @@ public final class PostgresFleet implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresFleet.class);
   /** How often a broker refreshes its row in {@code leasehold.brokers}. */
   public static final Duration HEARTBEAT = Duration.ofSeconds(5);
+  /** How often, by default, the decision relay polls for decisions it was not notified of. */
+  public static final Duration DEFAULT_RELAY_POLL_INTERVAL = Duration.ofSeconds(2);
 
   private final HikariDataSource pool;
   private final String brokerId;
@@ -43,13 +47,16 @@ public final class PostgresFleet implements AutoCloseable {
   private final Duration statementTimeout;
   private final ScheduledExecutorService heartbeat;
   private final Duration connectionTimeout;
+  private final Duration relayPollInterval;
   private PostgresCoordination coordination;
   private byte[] coordinationKey;
+  private PostgresDecisionRelay relay; // guarded by this
 
   private PostgresFleet(HikariDataSource pool, String brokerId, Clock clock, Duration statementTimeout,
-      Duration connectionTimeout) {
+      Duration connectionTimeout, Duration relayPollInterval) {
     this.pool = pool;
     this.connectionTimeout = connectionTimeout;
+    this.relayPollInterval = relayPollInterval;
     this.brokerId = brokerId;
     this.clock = clock;
     this.statementTimeout = statementTimeout;
@@ -128,10 +135,36 @@ public final class PostgresFleet implements AutoCloseable {
     return coordination;
   }
 
-  /** Stops the heart-beat, removes this broker's row and closes the pool. Idempotent. */
+  /**
+   * The fleet's decision relay: a Slack click that another broker receives for a request this broker posted
+   * reaches it through the database (see docs/fleet.md, "Slack across brokers"). Pass it to the approval
+   * channel ({@code SlackApprovalChannel.builder().decisionRelay(fleet.decisionRelay())}, or
+   * {@code ApprovalChannels.load("slack", config, fleet.decisionRelay())}).
+   *
+   * <p>Created on the first call: it then holds one pooled connection for {@code LISTEN} and polls every
+   * {@linkplain Builder#relayPollInterval(Duration) poll interval} as a fallback. The fleet owns it and closes it
+   * in {@link #close()}; close the channels that use it first.
+   *
+   * @return the relay, the same on every call
+   * @throws IllegalStateException when the fleet is closed
+   */
+  public synchronized DecisionRelay decisionRelay() {
+    if (pool.isClosed()) {
+      throw new IllegalStateException("This fleet connection is closed");
+    }
+    if (relay == null) {
+      relay = new PostgresDecisionRelay(pool, brokerId, clock, relayPollInterval);
+    }
+    return relay;
+  }
+
+  /** Stops the relay, the coordination and the heart-beat, removes this broker's row and closes the pool. Idempotent. */
   @Override
   public void close() {
     synchronized (this) {
+      if (relay != null) {
+        relay.close();
+      }
       if (coordination != null) {
         coordination.close();
       }
@@ -189,8 +222,23 @@ public final class PostgresFleet implements AutoCloseable {
     private Duration connectionTimeout = Duration.ofSeconds(5);
     private Duration statementTimeout = Duration.ofSeconds(10);
     private boolean migrate;
+    private Duration relayPollInterval = DEFAULT_RELAY_POLL_INTERVAL;
 
     private Builder() {}
+
+    /**
+     * How often the {@linkplain PostgresFleet#decisionRelay() decision relay} looks for relayed decisions without
+     * waiting for a notification (which a broker misses while its listening connection is down), measured with
+     * the {@linkplain #clock(Clock) clock}; default {@link #DEFAULT_RELAY_POLL_INTERVAL}, 100 ms to 1 min.
+     */
+    public Builder relayPollInterval(Duration interval) {
+      Objects.requireNonNull(interval, "interval == null");
+      if (interval.toMillis() < 100 || interval.compareTo(Duration.ofMinutes(1)) > 0) {
+        throw new IllegalArgumentException("relayPollInterval must be between 100 ms and 1 min, was " + interval);
+      }
+      this.relayPollInterval = interval;
+      return this;
+    }
 
     /** The database, such as {@code jdbc:postgresql://db.internal:5432/leasehold?sslmode=verify-full}. */
     public Builder jdbcUrl(String url) {
@@ -284,7 +332,8 @@ public final class PostgresFleet implements AutoCloseable {
         } else {
           FleetSchema.check(ds);
         }
-        PostgresFleet fleet = new PostgresFleet(ds, brokerId, clock, statementTimeout, connectionTimeout);
+        PostgresFleet fleet = new PostgresFleet(ds, brokerId, clock, statementTimeout, connectionTimeout,
+            relayPollInterval);
         fleet.register();
         return fleet;
       } catch (SQLException e) {

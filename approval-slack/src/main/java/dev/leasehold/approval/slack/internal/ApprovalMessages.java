@@ -18,6 +18,7 @@ import com.slack.api.model.block.composition.PlainTextObject;
 import com.slack.api.model.block.composition.TextObject;
 import com.slack.api.model.view.View;
 import dev.leasehold.approval.ApprovalRequest;
+import dev.leasehold.approval.DecisionRelay;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -87,6 +88,11 @@ final class ApprovalMessages {
     return ":no_entry: *Denied* by " + mention(approver) + " at " + time(at) + ". The agent got no access.";
   }
 
+  static String unshared(Instant at) {
+    return ":warning: *Not decided* at " + time(at) + ": the broker could not share this request with the other "
+        + "brokers of the fleet, so it was withdrawn. The agent got no access.";
+  }
+
   static String expired(Instant at, boolean closed) {
     return ":hourglass: *Expired* at " + time(at) + (closed
         ? ": the approval channel was closed before anyone decided."
@@ -95,9 +101,17 @@ final class ApprovalMessages {
 
   /** The modal that Approve opens: the code field and, for production roles, the role key field. */
   static View approvalModal(ApprovalRequest request) {
+    return approvalModal(DecisionRelay.RelayedRequest.of(request, "", "", request.decideBy()));
+  }
+
+  /**
+   * The modal that Approve opens, from the facts of a request, which may have been posted by another
+   * broker of the fleet: the code field and, for production roles, the role key field.
+   */
+  static View approvalModal(DecisionRelay.RelayedRequest request) {
     List<LayoutBlock> blocks = new ArrayList<>();
     blocks.add(section(s -> s.text(plain(limit("Role " + request.roleKey() + " (" + request.environment()
-        + "), request " + request.id() + ", digest " + request.digest()
+        + "), request " + request.requestId() + ", digest " + request.digest()
         + ". Compare the digest with the agent's log before you approve.", SECTION_MAX)))));
     if (request.requiresRoleKeyConfirmation()) {
       blocks.add(input(i -> i.blockId(ROLE_KEY_BLOCK)
@@ -114,7 +128,7 @@ final class ApprovalMessages {
     } else {
       blocks.add(section(s -> s.text(plain("This role needs no MFA code. Approve to grant the lease."))));
     }
-    return view(v -> v.type("modal").callbackId(MODAL).privateMetadata(request.id())
+    return view(v -> v.type("modal").callbackId(MODAL).privateMetadata(request.requestId())
         .title(viewTitle(t -> t.type("plain_text").text("Approve AWS role")))
         .submit(viewSubmit(t -> t.type("plain_text").text("Approve")))
         .close(viewClose(t -> t.type("plain_text").text("Cancel")))

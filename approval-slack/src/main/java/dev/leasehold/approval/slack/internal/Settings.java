@@ -1,5 +1,6 @@
 package dev.leasehold.approval.slack.internal;
 
+import dev.leasehold.approval.DecisionRelay;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
@@ -25,6 +26,7 @@ import java.util.regex.Pattern;
  * @param timeout the longest one {@code decide} call waits, even when the request's deadline is later
  * @param apiUrl the Web API base URL, ending in {@code /}
  * @param clock the clock deadlines are measured with
+ * @param relay carries decisions between the brokers of a fleet; {@link DecisionRelay#none()} for a single process
  */
 public record Settings(
     SlackToken botToken,
@@ -34,7 +36,8 @@ public record Settings(
     Set<String> approverGroups,
     Duration timeout,
     String apiUrl,
-    Clock clock) {
+    Clock clock,
+    DecisionRelay relay) {
 
   /** A Slack user id. */
   public static final Pattern USER_ID = Pattern.compile("[UW][A-Z0-9]{2,}");
@@ -56,6 +59,7 @@ public record Settings(
     Objects.requireNonNull(timeout, "timeout == null");
     Objects.requireNonNull(apiUrl, "apiUrl == null");
     Objects.requireNonNull(clock, "clock == null");
+    Objects.requireNonNull(relay, "relay == null");
   }
 
   private static <T> T require(T value, String setting, String what) {

@@ -13,7 +13,7 @@ import org.flywaydb.core.api.MigrationInfoService;
  */
 public final class FleetSchema {
   /** The newest migration this build carries; raise it with every new {@code V<n>__*.sql}. */
-  public static final int KNOWN_VERSION = 3;
+  public static final int KNOWN_VERSION = 4;
 
   private FleetSchema() {}
 
