@@ -63,8 +63,14 @@ final class McpClientProcess implements AutoCloseable {
         + (Files.exists(wireOut) ? Files.readString(wireOut, StandardCharsets.UTF_8) : "");
   }
 
+  private boolean closed;
+
+  /** Closes standard input of the server (it ends its leases and exits); idempotent. */
   @Override
-  public void close() {
-    client.closeGracefully();
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      client.closeGracefully();
+    }
   }
 }

@@ -80,7 +80,11 @@ class McpServerProcessTest {
 
   /** Asks for a lease on s3-deploy and returns its id (keeping its container token for the leak check). */
   String lease(List<String> intent, List<String> resources) {
-    CallToolResult r = mcp.call("request_aws_lease", Map.of("role", "s3-deploy", "reason", BrokerFixture.REASON,
+    return lease("s3-deploy", BrokerFixture.REASON, intent, resources);
+  }
+
+  String lease(String role, String reason, List<String> intent, List<String> resources) {
+    CallToolResult r = mcp.call("request_aws_lease", Map.of("role", role, "reason", reason,
         "intent", intent, "resources", resources));
     assertThat(r.isError()).as(McpClientProcess.text(r)).isFalse();
     String id = (String) ((Map<?, ?>) r.structuredContent()).get("leaseId");
@@ -242,6 +246,27 @@ class McpServerProcessTest {
 
   @Test
   @Order(100)
+  void leasesStillHeldWhenTheClientDisconnectsAreEnded() throws Exception {
+    // Another role: the broker allows three prompts per role and agent in ten minutes, and s3-deploy had them.
+    String held = lease("ec2-read", "list the instances of the staging fleet for the report",
+        List.of("ec2:DescribeInstances"), List.of());
+    BrokerClient broker = new BrokerClient(f.broker.uri(), BrokerFixture.TOKEN, Duration.ofMinutes(1));
+    assertThat(broker.status(held).status()).isEqualTo("active");
+
+    mcp.close();
+
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!Files.readString(mcpAudit).contains("the MCP client disconnected") && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(catchThrowable(() -> broker.status(held))).isInstanceOf(SessionExpiredException.class)
+        .hasMessageContaining("it ended");
+    assertThat(Files.readString(mcpAudit)).as("server stderr: %s", mcp.stderr)
+        .contains("\"requestId\":\"" + held + "\"", "the MCP client disconnected");
+  }
+
+  @Test
+  @Order(101)
   void noMcpMessageCarriedASecretKeySessionTokenContainerTokenOrMfaCode() throws Exception {
     mcp.close();
     String wire = mcp.wire();

@@ -85,6 +85,7 @@ public final class LeaseholdMcpServer {
    */
   public void serve(InputStream in, OutputStream out) throws InterruptedException {
     LeaseBroker embedded = null;
+    Path scratch = null;
     BrokerClient client;
     if (b.factory != null) {
       String token = LeaseBroker.newToken();
@@ -95,7 +96,8 @@ public final class LeaseholdMcpServer {
       client = new BrokerClient(b.brokerUrl, b.brokerToken, b.approvalWait.plusMinutes(1));
     }
     try {
-      Path workDir = b.fileRoot != null ? b.fileRoot : Files.createTempDirectory("leasehold-mcp-");
+      scratch = b.fileRoot != null ? null : Files.createTempDirectory("leasehold-mcp-");
+      Path workDir = b.fileRoot != null ? b.fileRoot : scratch;
       CliRunner runner = new CliRunner(b.awsCli, b.awsEndpoint, workDir, b.environment, b.commandTimeout,
           b.outputLimit);
       LeaseTools tools = new LeaseTools(new LeaseTools.Settings(() -> client, b.audit, runner, b.fileRoot,
@@ -116,10 +118,20 @@ public final class LeaseholdMcpServer {
           .requestTimeout(b.approvalWait.plus(b.commandTimeout).plusMinutes(1))
           .tools(tools.specifications())
           .build();
+      // A client that goes away closes our input or sends SIGTERM (the MCP SDK's own client does the latter):
+      // either way, the leases this conversation asked for end with it.
+      Thread hook = new Thread(tools::endAll, "leasehold-mcp-end-leases");
+      Runtime.getRuntime().addShutdownHook(hook);
       try {
         closed.await();
       } finally {
         server.closeGracefully();
+        tools.endAll();
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+          // the JVM is shutting down; the hook runs (endAll is idempotent)
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -127,6 +139,17 @@ public final class LeaseholdMcpServer {
       if (embedded != null) {
         embedded.close();
       }
+      if (scratch != null) {
+        deleteRecursively(scratch);
+      }
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a leftover empty scratch folder in the temp directory is harmless
     }
   }
 
@@ -251,8 +274,8 @@ public final class LeaseholdMcpServer {
 
     /**
      * The one folder commands may read or write files in ({@code file://}, {@code fileb://}, {@code --body},
-     * output files); it is also the CLI's working directory. Without it, no file argument is allowed and commands
-     * run in an empty private folder.
+     * output files); it is also the CLI's working directory. Without it, no existing file can be named and
+     * commands run in an empty private folder, removed when {@link #serve} returns.
      */
     public Builder allowFiles(Path folder) {
       Objects.requireNonNull(folder, "folder == null");

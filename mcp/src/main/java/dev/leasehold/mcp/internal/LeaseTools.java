@@ -51,7 +51,7 @@ public final class LeaseTools {
   private static final Duration POLL = Duration.ofMillis(250);
 
   /** One lease this server obtained: the model knows only its id. */
-  private record Lease(String id, AccessRequest request, BrokerClient.Grant grant) {}
+  private record Lease(String id, AccessRequest request, BrokerClient.Grant grant, String agent) {}
 
   /** Everything the tools need from the server's configuration. */
   public record Settings(Supplier<BrokerClient> broker, AuditSink audit, CliRunner runner, Path fileRoot,
@@ -165,7 +165,7 @@ public final class LeaseTools {
           null, args, outcome, e.getMessage());
       return error(guidance(e), outcome);
     }
-    leases.put(grant.id(), new Lease(grant.id(), request, grant));
+    leases.put(grant.id(), new Lease(grant.id(), request, grant, agent(exchange)));
     auditRequest(AuditEventType.APPROVED, exchange, grant, args, "granted", null);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("leaseId", grant.id());
@@ -270,6 +270,25 @@ public final class LeaseTools {
     return ok("Lease " + id + " ended; its credentials no longer work.", Map.of("leaseId", id, "ended", true));
   }
 
+  /**
+   * Ends every lease this server still holds (when the client goes away): a lease outlives neither the task nor
+   * the conversation that asked for it. Failures are ignored; the broker ends each lease at its expiry anyway.
+   */
+  public void endAll() {
+    for (String id : List.copyOf(leases.keySet())) {
+      Lease lease = leases.remove(id);
+      if (lease == null) {
+        continue;
+      }
+      try {
+        audit(AuditEventType.CLOSED, null, id, lease, null, "ended", "the MCP client disconnected");
+        settings.broker().get().end(id);
+      } catch (RuntimeException e) {
+        // the broker or the audit sink is gone; the lease ends at its expiry
+      }
+    }
+  }
+
   // ----------------------------------------------------------------------------------------------- rules
 
   /** Refuses a need outside the lease's intent or resources; {@code sts:GetCallerIdentity} needs no intent. */
@@ -360,7 +379,7 @@ public final class LeaseTools {
   private void audit(AuditEventType type, McpSyncServerExchange exchange, String leaseId, Lease lease, String action,
       String outcome, String cause) {
     AuditEvent.Builder b = AuditEvent.builder(type, settings.clock().instant()).requestId(leaseId)
-        .agent(agent(exchange)).action(action).outcome(outcome).cause(cause);
+        .agent(exchange == null && lease != null ? lease.agent() : agent(exchange)).action(action).outcome(outcome).cause(cause);
     if (lease != null) {
       b.roleKey(lease.request().role()).roleArn(lease.grant().roleArn()).intent(lease.request().actions())
           .resources(lease.request().resources()).approver(lease.grant().approver());
