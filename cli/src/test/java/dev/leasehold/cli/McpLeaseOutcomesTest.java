@@ -38,36 +38,53 @@ class McpLeaseOutcomesTest {
   }
 
   @Test
-  void aDeniedRequestIsAToolErrorSayingNotToRetry() throws Exception {
-    try (BrokerFixture f = new BrokerFixture(dir, FakeApprover.denying("not during the freeze"), Clock.systemUTC());
-         McpClientProcess mcp = server(f)) {
-      CallToolResult r = mcp.call("request_aws_lease", s3Deploy());
+  void aDeniedRequestSaysNotToRetryAndOneNobodyDecidedSaysToAskTheUserFirst() throws Exception {
+    FakeApprover approver = FakeApprover.scripted().deny("not during the freeze").expire().build();
+    try (BrokerFixture f = new BrokerFixture(dir, approver, Clock.systemUTC()); McpClientProcess mcp = server(f)) {
+      CallToolResult denied = mcp.call("request_aws_lease", s3Deploy());
+      CallToolResult undecided = mcp.call("request_aws_lease", Map.of("role", "ec2-read", "reason",
+          "list the instances of the staging fleet for the report", "intent", List.of("ec2:DescribeInstances")));
 
-      assertThat(r.isError()).isTrue();
-      assertThat(McpClientProcess.text(r)).contains("denied", "not during the freeze", "Do not retry this request");
+      assertThat(denied.isError()).isTrue();
+      assertThat(McpClientProcess.text(denied)).contains("denied", "not during the freeze", "Do not retry this request");
+      assertThat(undecided.isError()).isTrue();
+      assertThat(McpClientProcess.text(undecided)).contains("Ask the user before requesting it again");
       assertThat(f.aws.assumeRoles()).isEmpty();
-      assertThat(Files.readString(dir.resolve("mcp-audit.jsonl"))).contains("\"denied\"",
+      assertThat(Files.readString(dir.resolve("mcp-audit.jsonl"))).contains("\"denied\"", "\"refused\"",
           "mcp:leasehold-test-client/1.0");
     }
   }
 
   @Test
-  void anExpiredLeaseIsAToolErrorSayingANewLeaseAndApprovalAreNeeded() throws Exception {
-    // The broker approves "26 minutes ago": the 25-minute lease it hands out ended a minute before the call.
+  void anExpiredLeaseOrOneTooShortForTheAwsCliIsAToolErrorSayingANewLeaseAndApprovalAreNeeded() throws Exception {
+    // The broker approves the first lease "26 minutes ago": its 25 minutes ended a minute before the call. The
+    // second, approved "16 minutes ago", has 9 minutes left: too little for the AWS CLI (botocore needs 10).
     MutableClock clock = new MutableClock(Instant.now().minus(Duration.ofMinutes(26)));
-    try (BrokerFixture f = new BrokerFixture(dir, FakeApprover.scripted().approve("481516").clock(clock).build(),
-        clock); McpClientProcess mcp = server(f)) {
-      CallToolResult granted = mcp.call("request_aws_lease", s3Deploy());
-      assertThat(granted.isError()).as(McpClientProcess.text(granted)).isFalse();
-      String id = (String) ((Map<?, ?>) granted.structuredContent()).get("leaseId");
+    try (BrokerFixture f = new BrokerFixture(dir, FakeApprover.scripted().approve("481516").approve("481517")
+        .clock(clock).build(), clock); McpClientProcess mcp = server(f)) {
+      String expired = leaseId(mcp.call("request_aws_lease", s3Deploy()));
+      clock.advance(Duration.ofMinutes(10));
+      String shortLease = leaseId(mcp.call("request_aws_lease", Map.of("role", "s3-deploy", "reason",
+          "upload release 1.4.3 artifacts to the deploy bucket", "intent", List.of("s3:PutObject"))));
 
-      CallToolResult r = mcp.call("call_aws", Map.of("lease_id", id, "command", "aws sts get-caller-identity"));
+      CallToolResult late = mcp.call("call_aws", Map.of("lease_id", expired, "command", "aws sts get-caller-identity"));
+      CallToolResult tooShort = mcp.call("call_aws", Map.of("lease_id", shortLease, "command",
+          "aws sts get-caller-identity"));
 
-      assertThat(r.isError()).isTrue();
-      assertThat(McpClientProcess.text(r)).contains("Lease " + id + " has ended or expired",
+      assertThat(late.isError()).isTrue();
+      assertThat(McpClientProcess.text(late)).contains("Lease " + expired + " has ended or expired",
           "request a new lease with request_aws_lease (a human approves it again)");
+      assertThat(tooShort.isError()).isTrue();
+      assertThat(McpClientProcess.text(tooShort)).contains("Lease " + shortLease + " has ",
+          "the AWS CLI cannot use credentials with under 10 minutes left",
+          "Request a new lease with request_aws_lease (a human approves it again)");
       assertThat(f.aws.callerIdentityKeys()).isEmpty();
-      assertThat(f.approver.requestCount()).isEqualTo(1);
+      assertThat(f.approver.requestCount()).isEqualTo(2);
     }
+  }
+
+  static String leaseId(CallToolResult granted) {
+    assertThat(granted.isError()).as(McpClientProcess.text(granted)).isFalse();
+    return (String) ((Map<?, ?>) granted.structuredContent()).get("leaseId");
   }
 }
