@@ -238,6 +238,8 @@ class LeaseBrokerTest {
     assertThat(roles).extracting(BrokerClient.Role::key).containsExactly("ec2-read", "s3-deploy", "prod-s3-read",
         "platform-read");
     assertThat(roles.get(1).description()).isEqualTo("Read and write, never delete, on the single deploy bucket.");
+    assertThat(roles.get(1).actions()).isNotEmpty().contains("s3:PutObject").doesNotContain("s3:DeleteObject");
+    assertThat(roles.get(1).duration()).isNotBlank();
   }
 
   @Test

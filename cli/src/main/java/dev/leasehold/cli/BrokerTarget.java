@@ -44,7 +44,7 @@ final class BrokerTarget {
     return new BrokerClient(url, token(cli, spec), Duration.ofMinutes(65));
   }
 
-  private String token(Cli cli, CommandSpec spec) {
+  String token(Cli cli, CommandSpec spec) {
     Path file = tokenFile;
     if (file == null && cli.env.get(TOKEN_FILE_VARIABLE) != null) {
       file = Path.of(cli.env.get(TOKEN_FILE_VARIABLE));

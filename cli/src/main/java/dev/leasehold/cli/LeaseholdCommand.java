@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
         "Run 'leasehold COMMAND --help' for a command's options. More: docs/cli.md"},
     subcommands = {DemoCommand.class, CatalogCommand.class, PolicyCommand.class, LintCommand.class,
         VerifyCommand.class, RevokeCommand.class, AuditCommand.class, CredentialProcessCommand.class,
-        BrokerCommand.class, ExecCommand.class})
+        BrokerCommand.class, ExecCommand.class, McpCommand.class})
 final class LeaseholdCommand implements Callable<Integer> {
   /** A finding, a refused request, or a failure while running. */
   static final int FAILED = 1;

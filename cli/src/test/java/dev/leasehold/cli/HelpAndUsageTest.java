@@ -14,7 +14,7 @@ class HelpAndUsageTest {
 
   @ParameterizedTest(name = "leasehold {0} --help")
   @ValueSource(strings = {"demo", "catalog validate", "policy render", "lint", "verify", "revoke", "audit verify",
-      "credential-process", "catalog", "policy", "audit", "broker", "exec"})
+      "credential-process", "catalog", "policy", "audit", "broker", "exec", "mcp"})
   void everyCommandExplainsItself(String command) {
     String[] args = (command + " --help").split(" ");
 
@@ -43,7 +43,7 @@ class HelpAndUsageTest {
 
     assertThat(r.exit()).isZero();
     assertThat(r.out()).contains("demo", "catalog", "policy", "lint", "verify", "revoke", "audit", "credential-process",
-        "broker", "exec")
+        "broker", "exec", "mcp")
         .contains("Exit codes: 0 success, 1 a finding or a refused request, 2 a usage error.");
   }
 

@@ -74,6 +74,31 @@ class LeaseholdJarIT {
   }
 
   @Test
+  void theMcpServerInTheJarAnswersTheMcpJavaSdksClientOverStdio(@TempDir Path dir) throws Exception {
+    Path token = Files.writeString(dir.resolve("client-token"), "agent-client-token-for-tests-0123456789abcdefgh");
+    io.modelcontextprotocol.client.transport.ServerParameters params =
+        io.modelcontextprotocol.client.transport.ServerParameters.builder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString())
+        .args("-jar", JAR.toString(), "mcp", "--broker", "http://127.0.0.1:9", "--token-file", token.toString(),
+            "--audit-log", dir.resolve("mcp-audit.jsonl").toString())
+        .build();
+    var transport = new io.modelcontextprotocol.client.transport.StdioClientTransport(params,
+        new io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper(new com.fasterxml.jackson.databind.ObjectMapper()));
+    try (var client = io.modelcontextprotocol.client.McpClient.sync(transport)
+        .requestTimeout(java.time.Duration.ofSeconds(60)).initializationTimeout(java.time.Duration.ofSeconds(60))
+        .build()) {
+      assertThat(client.initialize().serverInfo().name()).isEqualTo("leasehold");
+      assertThat(client.listTools().tools()).extracting(io.modelcontextprotocol.spec.McpSchema.Tool::name)
+          .containsExactlyInAnyOrder("list_aws_roles", "request_aws_lease", "call_aws", "end_aws_lease");
+      var roles = client.callTool(new io.modelcontextprotocol.spec.McpSchema.CallToolRequest("list_aws_roles",
+          java.util.Map.of()));
+      assertThat(roles.isError()).isTrue();
+      assertThat(((io.modelcontextprotocol.spec.McpSchema.TextContent) roles.content().get(0)).text())
+          .contains("broker at http://127.0.0.1:9 is unavailable", "Tell the user");
+    }
+  }
+
+  @Test
   void theManifestAndContentsAreThoseOfARunnableLeanJar() throws IOException {
     try (JarFile jar = new JarFile(JAR.toFile())) {
       Manifest manifest = jar.getManifest();

@@ -36,8 +36,11 @@ public final class BrokerClient {
     }
   }
 
-  /** A catalog role as the broker lists it. */
-  public record Role(String key, String description, String environment) {}
+  /**
+   * A catalog role as the broker lists it: its key, description, environment, lease length (such as
+   * {@code 25m}) and the actions (or action patterns) its Allow statements name.
+   */
+  public record Role(String key, String description, String environment, String duration, List<String> actions) {}
 
   private final URI base;
   private final String token;
@@ -108,8 +111,12 @@ public final class BrokerClient {
   public List<Role> roles() {
     JsonNode body = send(HttpRequest.newBuilder(base.resolve("/v1/roles")).timeout(Duration.ofSeconds(30)).GET());
     List<Role> roles = new ArrayList<>();
-    body.path("roles").forEach(r -> roles.add(new Role(r.path("key").asText(), r.path("description").asText(""),
-        r.path("environment").asText(""))));
+    body.path("roles").forEach(r -> {
+      List<String> actions = new ArrayList<>();
+      r.path("actions").forEach(a -> actions.add(a.asText()));
+      roles.add(new Role(r.path("key").asText(), r.path("description").asText(""), r.path("environment").asText(""),
+          r.path("duration").asText(""), List.copyOf(actions)));
+    });
     return roles;
   }
 

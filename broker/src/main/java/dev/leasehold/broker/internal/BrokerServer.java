@@ -255,6 +255,9 @@ public final class BrokerServer implements AutoCloseable {
       r.put("description", role.description());
       r.put("environment", role.environment());
       r.put("duration", Durations.format(settings.sessions().catalog().durationFor(role)));
+      ArrayNode actions = r.putArray("actions");
+      role.permissions().stream().filter(st -> st.effect() == dev.leasehold.policy.Effect.ALLOW)
+          .flatMap(st -> st.actions().stream()).distinct().forEach(actions::add);
     }
     json(exchange, 200, body);
   }
