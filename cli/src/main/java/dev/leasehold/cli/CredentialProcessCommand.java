@@ -1,6 +1,5 @@
 package dev.leasehold.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.leasehold.AccessRequest;
 import dev.leasehold.AgentSession;
@@ -43,8 +42,6 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
         "The console channel asks on the controlling terminal, not on standard input or output.",
         "Errors: exit 1 with the reason on standard error and nothing on standard output."})
 final class CredentialProcessCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private final Cli cli;
   @Spec CommandSpec spec;
   @Mixin BrokerTarget target;
@@ -109,7 +106,7 @@ final class CredentialProcessCommand implements Callable<Integer> {
   }
 
   private static ObjectNode json(String keyId, String secret, String token, Instant expires) {
-    ObjectNode json = JSON.createObjectNode();
+    ObjectNode json = LeaseCache.json().createObjectNode();
     json.put("Version", 1);
     json.put("AccessKeyId", keyId);
     json.put("SecretAccessKey", secret);
@@ -119,7 +116,7 @@ final class CredentialProcessCommand implements Callable<Integer> {
   }
 
   private void print(ObjectNode json) throws IOException {
-    cli.out.println(JSON.writeValueAsString(json));
+    cli.out.println(LeaseCache.json().writeValueAsString(json));
     cli.out.flush();
   }
 }

@@ -27,13 +27,21 @@ import java.util.Set;
  * or readable by others is removed and ignored. It is the only file session credentials are ever written to.
  */
 final class LeaseCache {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Made on first use: commands that never touch the cache (--help, lint) do not pay for Jackson's set-up. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
   private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rw-------");
 
   private final Path folder;
 
   LeaseCache(Path folder) {
     this.folder = folder;
+  }
+
+  /** The JSON mapper of the cache and of credential-process's output. */
+  static ObjectMapper json() {
+    return Json.MAPPER;
   }
 
   /** The cache of the user of {@code cli}. */
@@ -68,7 +76,7 @@ final class LeaseCache {
         remove(file);
         return Optional.empty();
       }
-      JsonNode node = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+      JsonNode node = json().readTree(Files.readString(file, StandardCharsets.UTF_8));
       if (!(node instanceof ObjectNode json) || !node.path("Version").isInt() || !node.hasNonNull("AccessKeyId")
           || !node.hasNonNull("SecretAccessKey") || !node.hasNonNull("SessionToken")
           || !Instant.parse(node.path("Expiration").asText()).isAfter(now)) {
@@ -87,7 +95,7 @@ final class LeaseCache {
     Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     Path temp = Files.createTempFile(folder, ".lease-", ".tmp", PosixFilePermissions.asFileAttribute(PRIVATE));
     try {
-      Files.writeString(temp, JSON.writeValueAsString(json), StandardCharsets.UTF_8);
+      Files.writeString(temp, json().writeValueAsString(json), StandardCharsets.UTF_8);
       try {
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {

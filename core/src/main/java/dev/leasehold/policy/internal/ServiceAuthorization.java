@@ -63,7 +63,6 @@ public final class ServiceAuthorization {
           if (b == null) {
             b = parse(this, inflate(data, from, length, textLength));
             body = b;
-            PARSED.incrementAndGet();
           }
         }
       }
@@ -72,6 +71,11 @@ public final class ServiceAuthorization {
 
     public String prefix() {
       return prefix;
+    }
+
+    /** Whether the service's block has been inflated and parsed (for tests: loading parses none). */
+    boolean isParsed() {
+      return body != null;
     }
 
     public String name() {
@@ -262,9 +266,6 @@ public final class ServiceAuthorization {
   }
 
   // ---------------------------------------------------------------- loading
-
-  /** How many services have had their block parsed in this JVM (for tests: loading parses none). */
-  static final java.util.concurrent.atomic.AtomicInteger PARSED = new java.util.concurrent.atomic.AtomicInteger();
 
   private static final byte[] MAGIC = "LEASEHOLD-IAM-INDEX\t1\n".getBytes(StandardCharsets.US_ASCII);
 
