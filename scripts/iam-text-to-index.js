@@ -14,7 +14,8 @@
 //   S	<prefix>	<name>	<actions>	<block bytes>	<text bytes>   one per service, in prefix order
 //   (an empty line ends the header; the blocks follow in the order of the S lines)
 //
-// Deterministic: the same text always gives the same bytes (DEFLATE level 9, no names or times).
+// The text must be ASCII (the loader decodes it as Latin-1, a plain copy). Deterministic: the same text
+// always gives the same bytes (DEFLATE level 9, no names or times).
 'use strict';
 const fs = require('fs');
 const zlib = require('zlib');
@@ -26,6 +27,9 @@ if (!input || !out) {
 }
 let raw = fs.readFileSync(input);
 if (input.endsWith('.gz')) raw = zlib.gunzipSync(raw);
+// The loader reads the text as Latin-1 (a plain copy of the bytes): it must be ASCII.
+const nonAscii = raw.findIndex((b) => b > 0x7f);
+if (nonAscii >= 0) throw new Error('a non-ASCII byte at offset ' + nonAscii + ' of the snapshot text');
 const lines = raw.toString('utf8').split('\n');
 if (lines[lines.length - 1] === '') lines.pop();
 

@@ -1,10 +1,15 @@
 package dev.leasehold.policy.internal;
 
 import dev.leasehold.policy.AccessLevel;
+import java.io.File;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -17,6 +22,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * The bundled snapshot of AWS's service authorization data (every service prefix, its actions with access
@@ -271,12 +278,8 @@ public final class ServiceAuthorization {
 
   static ServiceAuthorization load() {
     byte[] data;
-    try (InputStream raw = ServiceAuthorization.class.getResourceAsStream(RESOURCE)) {
-      if (raw == null) {
-        throw new IllegalStateException("The IAM service authorization data " + RESOURCE + " is missing from the "
-            + "class path; the leasehold-core jar is incomplete.");
-      }
-      data = raw.readAllBytes();
+    try {
+      data = readResource();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the IAM service authorization data " + RESOURCE, e);
     }
@@ -285,6 +288,49 @@ public final class ServiceAuthorization {
     } catch (IOException e) {
       throw new UncheckedIOException("The IAM service authorization data " + RESOURCE + " is damaged: "
           + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The resource's bytes. Read straight from the jar (or class folder) this class was loaded from when that
+   * is a local file: the class loader's own path ({@code getResourceAsStream}) goes through a {@code jar:}
+   * URL connection, whose classes and set-up cost a fresh JVM more than reading the data. Any other
+   * location (a nested jar, another class loader) falls back to {@code getResourceAsStream}.
+   */
+  private static byte[] readResource() throws IOException {
+    String name = RESOURCE.substring(1);
+    try {
+      CodeSource source = ServiceAuthorization.class.getProtectionDomain().getCodeSource();
+      URL location = source == null ? null : source.getLocation();
+      if (location != null && "file".equals(location.getProtocol())) {
+        File where = new File(location.toURI());
+        if (where.isDirectory()) {
+          File file = new File(where, name);
+          if (file.isFile()) {
+            try (InputStream in = new FileInputStream(file)) {
+              return in.readAllBytes();
+            }
+          }
+        } else if (where.isFile()) {
+          try (ZipFile jar = new ZipFile(where)) { // shares the class loader's open copy of the jar
+            ZipEntry entry = jar.getEntry(name);
+            if (entry != null) {
+              try (InputStream in = jar.getInputStream(entry)) {
+                return in.readAllBytes();
+              }
+            }
+          }
+        }
+      }
+    } catch (URISyntaxException | RuntimeException e) {
+      // not a plain local file after all: ask the class loader
+    }
+    try (InputStream raw = ServiceAuthorization.class.getResourceAsStream(RESOURCE)) {
+      if (raw == null) {
+        throw new IllegalStateException("The IAM service authorization data " + RESOURCE + " is missing from the "
+            + "class path; the leasehold-core jar is incomplete.");
+      }
+      return raw.readAllBytes();
     }
   }
 
@@ -355,7 +401,7 @@ public final class ServiceAuthorization {
         if (n == count) {
           throw new IOException("more than " + count + " fields at byte " + from);
         }
-        out[n++] = new String(data, start, i - start, StandardCharsets.UTF_8);
+        out[n++] = new String(data, start, i - start, StandardCharsets.ISO_8859_1); // ASCII: see the generator
         start = i + 1;
       }
     }
@@ -382,7 +428,7 @@ public final class ServiceAuthorization {
     }
   }
 
-  /** A service's records: its block inflated (raw DEFLATE) into UTF-8 text. */
+  /** A service's records: its block inflated (raw DEFLATE) into text (ASCII). */
   private static String inflate(byte[] data, int from, int length, int textLength) {
     Inflater inflater = new Inflater(true);
     try {
@@ -400,7 +446,7 @@ public final class ServiceAuthorization {
         throw new IllegalStateException("The IAM service authorization data " + RESOURCE + " is damaged: a service "
             + "block is shorter than its header says");
       }
-      return new String(text, StandardCharsets.UTF_8);
+      return new String(text, StandardCharsets.ISO_8859_1); // ASCII, checked by the generator: a plain copy
     } catch (DataFormatException e) {
       throw new IllegalStateException("The IAM service authorization data " + RESOURCE + " is damaged", e);
     } finally {

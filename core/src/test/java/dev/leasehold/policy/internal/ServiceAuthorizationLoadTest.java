@@ -58,6 +58,8 @@ class ServiceAuthorizationLoadTest {
     assertThatThrownBy(() -> ServiceAuthorization.read("# not an index\n".getBytes(StandardCharsets.US_ASCII)))
         .isInstanceOf(IOException.class).hasMessageContaining("LEASEHOLD-IAM-INDEX");
     assertThatThrownBy(() -> ServiceAuthorization.read(Arrays.copyOf(good, good.length - 1)))
+        .isInstanceOf(IOException.class).hasMessageContaining("runs past the end");
+    assertThatThrownBy(() -> ServiceAuthorization.read(Arrays.copyOf(good, good.length + 1)))
         .isInstanceOf(IOException.class).hasMessageContaining("do not add up");
     assertThatThrownBy(() -> ServiceAuthorization.read(Arrays.copyOf(good, 600)))
         .isInstanceOf(IOException.class);
