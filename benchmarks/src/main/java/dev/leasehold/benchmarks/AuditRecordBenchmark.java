@@ -23,6 +23,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -75,6 +76,28 @@ public class AuditRecordBenchmark {
   /** The default sink's record(): format, hash, lock, append, flush. */
   @Benchmark
   public void jsonLinesRecord() {
+    sink.record(CALL);
+  }
+
+  /**
+   * The default sink's throughput with 64 callers at once (records per second): concurrent records are
+   * written and flushed together (group commit), each caller returning once its own record is written.
+   */
+  @Benchmark
+  @Threads(64)
+  @Fork(1)
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  public void jsonLinesRecord64() {
+    sink.record(CALL);
+  }
+
+  /** The same with one caller, as records per second (the baseline of {@link #jsonLinesRecord64()}). */
+  @Benchmark
+  @Fork(1)
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  public void jsonLinesRecord1() {
     sink.record(CALL);
   }
 

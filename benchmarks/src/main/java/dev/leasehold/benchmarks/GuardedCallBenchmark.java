@@ -20,6 +20,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -33,6 +34,7 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * B3: one S3 GetObject through a session's guarded client (intent check, role check, call budget, and a
  * hash-chained audit record written and flushed to a file) against the same call through a plain client,
  * both over loopback HTTP to the same S3 stand-in (the JDK's HTTP server) with the same HTTP client settings.
+ * At 1, 8 and 64 threads: concurrent calls' audit records are written and flushed together (group commit).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -102,5 +104,37 @@ public class GuardedCallBenchmark {
   @Benchmark
   public ResponseBytes<GetObjectResponse> unguardedGetObject() {
     return plain.getObjectAsBytes(b -> b.bucket("hermes-dev-deploy").key("releases/1.4.2.txt"));
+  }
+
+  /** B3 at 8 threads: concurrent guarded calls share audit writes (group commit in the file sink). */
+  @Benchmark
+  @Threads(8)
+  @Fork(1)
+  public ResponseBytes<GetObjectResponse> guardedGetObject8() {
+    return guardedGetObject();
+  }
+
+  /** B3 baseline at 8 threads. */
+  @Benchmark
+  @Threads(8)
+  @Fork(1)
+  public ResponseBytes<GetObjectResponse> unguardedGetObject8() {
+    return unguardedGetObject();
+  }
+
+  /** B3 at 64 threads (more than the HTTP client's 50 connections: both variants queue for one). */
+  @Benchmark
+  @Threads(64)
+  @Fork(1)
+  public ResponseBytes<GetObjectResponse> guardedGetObject64() {
+    return guardedGetObject();
+  }
+
+  /** B3 baseline at 64 threads. */
+  @Benchmark
+  @Threads(64)
+  @Fork(1)
+  public ResponseBytes<GetObjectResponse> unguardedGetObject64() {
+    return unguardedGetObject();
   }
 }

@@ -1,7 +1,5 @@
 package dev.leasehold.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.leasehold.AccessRequest;
 import dev.leasehold.AgentSession;
 import dev.leasehold.InvalidRequestException;
@@ -43,8 +41,6 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
         "The console channel asks on the controlling terminal, not on standard input or output.",
         "Errors: exit 1 with the reason on standard error and nothing on standard output."})
 final class CredentialProcessCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private final Cli cli;
   @Spec CommandSpec spec;
   @Mixin BrokerTarget target;
@@ -76,11 +72,11 @@ final class CredentialProcessCommand implements Callable<Integer> {
         String.valueOf(request.duration()
             .orElse(null))));
     Instant now = cli.clock.instant();
-    Optional<ObjectNode> cached = cache.read(entry, now);
+    Optional<LeaseCache.Cached> cached = cache.read(entry, now);
     if (cached.isPresent()) {
-      Instant expires = Instant.parse(cached.get().get("Expiration").asText());
+      Instant expires = cached.get().expiration();
       if (Duration.between(now, expires).compareTo(LeaseBroker.DEFAULT_MINIMUM_REMAINING) >= 0) {
-        print(cached.get());
+        print(cached.get().json());
         return 0;
       }
       cache.remove(entry);
@@ -96,7 +92,7 @@ final class CredentialProcessCommand implements Callable<Integer> {
       if (!(credentials instanceof AwsSessionCredentials lease)) {
         throw new CliException("The lease holds no session token; refusing to print it.");
       }
-      ObjectNode json = json(lease.accessKeyId(), lease.secretAccessKey(), lease.sessionToken(), session.expiresAt());
+      String json = json(lease.accessKeyId(), lease.secretAccessKey(), lease.sessionToken(), session.expiresAt());
       try {
         cache.write(entry, json);
       } catch (IOException e) {
@@ -108,18 +104,12 @@ final class CredentialProcessCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static ObjectNode json(String keyId, String secret, String token, Instant expires) {
-    ObjectNode json = JSON.createObjectNode();
-    json.put("Version", 1);
-    json.put("AccessKeyId", keyId);
-    json.put("SecretAccessKey", secret);
-    json.put("SessionToken", token);
-    json.put("Expiration", expires.toString());
-    return json;
+  private static String json(String keyId, String secret, String token, Instant expires) throws IOException {
+    return LeaseCache.credentialProcessJson(keyId, secret, token, expires.toString());
   }
 
-  private void print(ObjectNode json) throws IOException {
-    cli.out.println(JSON.writeValueAsString(json));
+  private void print(String json) {
+    cli.out.println(json);
     cli.out.flush();
   }
 }

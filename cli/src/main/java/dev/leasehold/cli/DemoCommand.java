@@ -111,6 +111,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private AwsSessionFactory factory(RoleCatalog catalog, ApprovalChannel channel, LocalAws aws, Path audit) {
+    Main.quietCaffeine();
     AwsSessionFactory.Builder builder = AwsSessionFactory.builder()
         .catalog(catalog)
         .baseCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create(BASE_KEY, BASE_SECRET)))

@@ -90,6 +90,7 @@ final class FlowOptions {
 
   /** Starts the flow in this process. */
   Embedded start(Cli cli, String command) {
+    Main.quietCaffeine();
     RoleCatalog catalog = AwsSetup.catalog(catalogFile, terraformOutput);
     Path audit = auditLog != null ? auditLog : defaultAuditLog(cli);
     ApprovalChannel channel = openChannel(cli, command);

@@ -1,9 +1,12 @@
 package dev.leasehold.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -27,7 +30,8 @@ import java.util.Set;
  * or readable by others is removed and ignored. It is the only file session credentials are ever written to.
  */
 final class LeaseCache {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Jackson's streaming factory: cheap to make, unlike an object mapper. */
+  private static final JsonFactory STREAMING = new JsonFactory();
   private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rw-------");
 
   private final Path folder;
@@ -57,8 +61,25 @@ final class LeaseCache {
     }
   }
 
-  /** The cached credential_process JSON in {@code file}, if present, private, well-formed and not yet expired. */
-  Optional<ObjectNode> read(Path file, Instant now) {
+  /**
+   * A cached lease: the credential_process JSON's fields, and that JSON as the file holds it.
+   *
+   * @param expiration when the lease expires
+   * @param json the credential_process JSON (Version, AccessKeyId, SecretAccessKey, SessionToken, Expiration)
+   */
+  record Cached(Instant expiration, String json) {
+    @Override
+    public String toString() {
+      return "Cached[expiration=" + expiration + "]"; // never the secret
+    }
+  }
+
+  /**
+   * The cached credential_process JSON in {@code file}, if present, private, well-formed and not yet expired.
+   * Read with Jackson's streaming parser, not a full object mapper: this is the hot path of a
+   * credential_process run, where setting up a mapper costs more than the rest of the read.
+   */
+  Optional<Cached> read(Path file, Instant now) {
     if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
       return Optional.empty();
     }
@@ -68,26 +89,73 @@ final class LeaseCache {
         remove(file);
         return Optional.empty();
       }
-      JsonNode node = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
-      if (!(node instanceof ObjectNode json) || !node.path("Version").isInt() || !node.hasNonNull("AccessKeyId")
-          || !node.hasNonNull("SecretAccessKey") || !node.hasNonNull("SessionToken")
-          || !Instant.parse(node.path("Expiration").asText()).isAfter(now)) {
+      Optional<Cached> cached = parse(Files.readString(file, StandardCharsets.UTF_8));
+      if (cached.isEmpty() || !cached.get().expiration().isAfter(now)) {
         remove(file);
         return Optional.empty();
       }
-      return Optional.of(json);
+      return cached;
     } catch (IOException | RuntimeException e) {
       remove(file);
       return Optional.empty();
     }
   }
 
+  /** The lease in {@code text}: one JSON object with an integer Version and the four text fields, else empty. */
+  static Optional<Cached> parse(String text) throws IOException {
+    boolean version = false;
+    String keyId = null;
+    String secret = null;
+    String token = null;
+    String expiration = null;
+    try (JsonParser p = STREAMING.createParser(text)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return Optional.empty();
+      }
+      JsonToken t;
+      while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        switch (field) {
+          case "Version" -> version = value == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT;
+          case "AccessKeyId" -> keyId = value == JsonToken.VALUE_STRING ? p.getText() : null;
+          case "SecretAccessKey" -> secret = value == JsonToken.VALUE_STRING ? p.getText() : null;
+          case "SessionToken" -> token = value == JsonToken.VALUE_STRING ? p.getText() : null;
+          case "Expiration" -> expiration = value == JsonToken.VALUE_STRING ? p.getText() : null;
+          default -> p.skipChildren();
+        }
+      }
+      if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
+        return Optional.empty();
+      }
+    }
+    if (!version || keyId == null || secret == null || token == null || expiration == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new Cached(Instant.parse(expiration), credentialProcessJson(keyId, secret, token, expiration)));
+  }
+
+  /** The credential_process JSON of a lease, in the field order AWS documents. */
+  static String credentialProcessJson(String keyId, String secret, String token, String expiration) throws IOException {
+    StringWriter out = new StringWriter(512);
+    try (JsonGenerator g = STREAMING.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeNumberField("Version", 1);
+      g.writeStringField("AccessKeyId", keyId);
+      g.writeStringField("SecretAccessKey", secret);
+      g.writeStringField("SessionToken", token);
+      g.writeStringField("Expiration", expiration);
+      g.writeEndObject();
+    }
+    return out.toString();
+  }
+
   /** Writes {@code json} to {@code file} atomically, 0600 in a 0700 folder. */
-  void write(Path file, ObjectNode json) throws IOException {
+  void write(Path file, String json) throws IOException {
     Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     Path temp = Files.createTempFile(folder, ".lease-", ".tmp", PosixFilePermissions.asFileAttribute(PRIVATE));
     try {
-      Files.writeString(temp, JSON.writeValueAsString(json), StandardCharsets.UTF_8);
+      Files.writeString(temp, json, StandardCharsets.UTF_8);
       try {
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {

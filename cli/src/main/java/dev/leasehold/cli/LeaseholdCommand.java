@@ -16,11 +16,33 @@ import picocli.CommandLine.Spec;
 @Command(name = "leasehold", mixinStandardHelpOptions = true, versionProvider = LeaseholdCommand.Version.class,
     description = "AWS access for AI agents through human-approved, MFA-gated, 15-minute role leases.",
     footer = {"", "Exit codes: 0 success, 1 a finding or a refused request, 2 a usage error.",
-        "Run 'leasehold COMMAND --help' for a command's options. More: docs/cli.md"},
-    subcommands = {DemoCommand.class, CatalogCommand.class, PolicyCommand.class, LintCommand.class,
-        VerifyCommand.class, RevokeCommand.class, AuditCommand.class, CredentialProcessCommand.class,
-        BrokerCommand.class, ExecCommand.class, McpCommand.class})
+        "Run 'leasehold COMMAND --help' for a command's options. More: docs/cli.md"})
 final class LeaseholdCommand implements Callable<Integer> {
+  /**
+   * The subcommands, by name, in the order the help lists them. Building a command's model (picocli reflects
+   * over its options and mixins) is most of the command line's start-up: a run that names its command builds
+   * only that one; any other run (help, version, a mistyped name) builds them all.
+   */
+  private static final String[] NAMES = {"demo", "catalog", "policy", "lint", "verify", "revoke", "audit",
+      "credential-process", "broker", "exec", "mcp"};
+
+  private static Class<?> subcommand(String name) {
+    return switch (name) {
+      case "demo" -> DemoCommand.class;
+      case "catalog" -> CatalogCommand.class;
+      case "policy" -> PolicyCommand.class;
+      case "lint" -> LintCommand.class;
+      case "verify" -> VerifyCommand.class;
+      case "revoke" -> RevokeCommand.class;
+      case "audit" -> AuditCommand.class;
+      case "credential-process" -> CredentialProcessCommand.class;
+      case "broker" -> BrokerCommand.class;
+      case "exec" -> ExecCommand.class;
+      case "mcp" -> McpCommand.class;
+      default -> null;
+    };
+  }
+
   /** A finding, a refused request, or a failure while running. */
   static final int FAILED = 1;
   /** A usage error: unknown option, missing parameter, bad value. */
@@ -34,9 +56,28 @@ final class LeaseholdCommand implements Callable<Integer> {
         + String.join(", ", spec.subcommands().keySet()));
   }
 
-  /** Builds the command line for {@code cli}: streams, exit codes and error reporting wired. */
+  /** Builds the command line for {@code cli} with every subcommand: streams, exit codes and error reporting wired. */
   static CommandLine commandLine(Cli cli) {
-    CommandLine cmd = new CommandLine(new LeaseholdCommand(), new Factory(cli));
+    return commandLine(cli, new String[0]);
+  }
+
+  /** As {@link #commandLine(Cli)}, with only the subcommand {@code args} names, if it names one. */
+  static CommandLine commandLine(Cli cli, String[] args) {
+    Factory factory = new Factory(cli);
+    CommandLine cmd = new CommandLine(new LeaseholdCommand(), factory);
+    Class<?> named = args.length > 0 ? subcommand(args[0]) : null;
+    try {
+      if (named != null) {
+        cmd.addSubcommand(args[0], factory.create(named));
+      } else {
+        for (String name : NAMES) {
+          cmd.addSubcommand(name, factory.create(subcommand(name)));
+        }
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot create the leasehold commands", e);
+    }
+    // Set after the subcommands are added: picocli hands these settings to the subcommands present now.
     cmd.setOut(new PrintWriter(cli.out, true));
     cmd.setErr(new PrintWriter(cli.err, true));
     cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -53,7 +94,7 @@ final class LeaseholdCommand implements Callable<Integer> {
 
   /** Runs {@code args} and returns the exit code. */
   static int execute(Cli cli, String... args) {
-    int code = commandLine(cli).execute(args);
+    int code = commandLine(cli, args).execute(args);
     cli.out.flush();
     cli.err.flush();
     return code;

@@ -16,12 +16,16 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -50,6 +54,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * for an I/O error, {@link AuditLogException} for a log that cannot be continued or a lock that was not
  * granted in time), a partly written line is cut off again, and Leasehold fails the request closed.
  *
+ * <p><b>Group commit.</b> Records of concurrent callers on one sink are written together: one caller at a
+ * time is the sink's writer; it takes the locks, numbers and chains every record waiting at that moment,
+ * appends them with one write and flushes (or forces) them once, then releases each caller whose record is
+ * in the batch. No caller returns before its own record is written with the sink's durability, and when a
+ * batch cannot be written (or the lock is not granted in time) every caller in it fails; none is dropped
+ * silently. A lone caller writes its own record at once, as before.
+ *
  * <p><b>Opening.</b> Opening an existing file resumes its chain from its last record (the file is appended
  * to, never rewritten). A log is keyed or unkeyed from its first record: a keyed sink refuses an unkeyed
  * log or one sealed with another key, an unkeyed sink refuses a keyed log, and any sink refuses a log
@@ -65,6 +76,10 @@ public final class JsonLinesAuditSink implements AuditSink {
    */
   private static final ConcurrentHashMap<Object, ReentrantLock> IN_PROCESS_LOCKS = new ConcurrentHashMap<>();
   private static final int TAIL_CHUNK = 2048;
+  /** The most records one write carries; the rest wait for the next batch. */
+  private static final int MAX_BATCH = 1024;
+  /** The longest a waiting caller sleeps between looks at its record (it is woken when it is written). */
+  private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
   private final AuditLog settings;
   private final Path file;
@@ -72,8 +87,14 @@ public final class JsonLinesAuditSink implements AuditSink {
   private final ReentrantLock lock;
   private final AuditChain chain;
   private final String keyId;
+  /** Records waiting for a writer, in arrival order. */
+  private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+  /** Whether a caller is this sink's writer (it writes every waiting record, then hands over). */
+  private final AtomicBoolean writing = new AtomicBoolean();
 
   // Guarded by lock.
+  private final ArrayList<Pending> batch = new ArrayList<>();
+  private int largestBatch;
   private long seq;
   private String prev = AuditChain.GENESIS;
   private String lastSeal;
@@ -117,7 +138,7 @@ public final class JsonLinesAuditSink implements AuditSink {
     this.channel = opened;
     this.lock = IN_PROCESS_LOCKS.computeIfAbsent(identity, k -> new ReentrantLock());
     try {
-      locked(() -> {
+      locked(System.nanoTime() + settings.lockTimeout().toNanos(), () -> {
         followTail(channel.size());
         return null;
       });
@@ -135,25 +156,153 @@ public final class JsonLinesAuditSink implements AuditSink {
   @Override
   public void record(AuditEvent event) {
     Objects.requireNonNull(event, "event == null");
-    String fields = AuditChain.fields(event); // formatted before the lock: it does not depend on the chain
-    locked(() -> {
-      append(fields);
-      return null;
-    });
+    // Formatted before any lock: it does not depend on the chain.
+    Pending mine = new Pending(AuditChain.fields(event), Thread.currentThread());
+    queue.add(mine);
+    long deadline = System.nanoTime() + settings.lockTimeout().toNanos();
+    boolean interrupted = false;
+    try {
+      while (true) {
+        int state = mine.state.get();
+        if (state == Pending.WRITTEN) {
+          return;
+        }
+        if (state == Pending.FAILED) {
+          throw mine.failure;
+        }
+        if (writing.compareAndSet(false, true)) {
+          try {
+            if (mine.state.get() == Pending.QUEUED) {
+              writeWaiting(mine, deadline);
+            }
+          } finally {
+            writing.set(false);
+            handOver();
+          }
+          continue;
+        }
+        long remaining = deadline - System.nanoTime();
+        if ((remaining <= 0 || interrupted) && mine.state.compareAndSet(Pending.QUEUED, Pending.WITHDRAWN)) {
+          queue.remove(mine);
+          handOver(); // in case this caller was woken to write next
+          throw interrupted ? new AuditLogException("Interrupted while waiting to write audit log " + file)
+              : lockTimedOut();
+        }
+        // Another caller is writing: it releases this one when its record is written, or wakes it to write next.
+        // A record already taken into a batch waits for that batch, whose writer is bounded by its own deadline.
+        LockSupport.parkNanos(this, Math.max(1, Math.min(remaining, MAX_PARK_NANOS)));
+        if (Thread.interrupted()) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
-  /** Under both locks: follow another writer's records if any, then append one line. */
-  private void append(String fields) throws IOException {
-    long size = channel.size();
-    if (size != end) {
-      followTail(size);
+  /** After a writer stepped down: wakes the first waiting caller, if any, to write next. */
+  private void handOver() {
+    if (!writing.get()) {
+      Pending next = queue.peek();
+      if (next != null) {
+        LockSupport.unpark(next.waiter);
+      }
     }
-    AuditChain.Sealed sealed = chain.seal(seq + 1, fields, prev);
-    byte[] line = sealed.line().getBytes(StandardCharsets.UTF_8);
-    if (buffer.capacity() < line.length + 1) {
-      buffer = ByteBuffer.allocate(Math.max(line.length + 1, buffer.capacity() * 2));
+  }
+
+  /**
+   * As this sink's writer: takes both locks, then writes every waiting record as one batch, and releases
+   * each caller in it with the outcome. When the locks are not granted in time (or the sink is closed), only
+   * this caller's record fails; the others wait on, each within its own deadline.
+   */
+  private void writeWaiting(Pending mine, long deadline) {
+    // A pending interrupt would close the channel on write (it is interruptible) for every sink on it; this
+    // caller's interrupt is kept for after the batch.
+    boolean interrupted = Thread.interrupted();
+    try {
+      locked(deadline, () -> {
+        appendBatch();
+        return null;
+      });
+    } catch (RuntimeException e) {
+      if (!batch.isEmpty()) {
+        complete(e); // the batch was not written: every caller in it fails
+      } else if (mine.state.compareAndSet(Pending.QUEUED, Pending.WITHDRAWN)) {
+        queue.remove(mine);
+        throw e;
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
-    buffer.clear().put(line).put((byte) '\n').flip();
+  }
+
+  /** Moves waiting records into {@link #batch}, up to {@link #MAX_BATCH}. */
+  private void drain() {
+    Pending p;
+    while (batch.size() < MAX_BATCH && (p = queue.poll()) != null) {
+      if (p.state.compareAndSet(Pending.QUEUED, Pending.TAKEN)) {
+        batch.add(p);
+      }
+    }
+  }
+
+  /** Releases every caller in {@link #batch}: written when {@code failure} is null, else failed with it. */
+  private void complete(RuntimeException failure) {
+    for (Pending p : batch) {
+      p.failure = failure;
+      p.state.set(failure == null ? Pending.WRITTEN : Pending.FAILED);
+      if (p.waiter != Thread.currentThread()) {
+        LockSupport.unpark(p.waiter);
+      }
+    }
+    batch.clear();
+  }
+
+  /** Under both locks: follow another writer's records if any, then append the waiting records as one write. */
+  private void appendBatch() throws IOException {
+    drain();
+    if (batch.isEmpty()) {
+      return;
+    }
+    largestBatch = Math.max(largestBatch, batch.size());
+    long size;
+    long nextSeq;
+    String nextPrev;
+    String nextSeal;
+    int length = 0;
+    try {
+      size = channel.size();
+      if (size != end) {
+        followTail(size);
+      }
+      nextSeq = seq;
+      nextPrev = prev;
+      nextSeal = lastSeal;
+      byte[][] lines = new byte[batch.size()][];
+      for (int i = 0; i < lines.length; i++) {
+        AuditChain.Sealed sealed = chain.seal(nextSeq + 1, batch.get(i).fields, nextPrev);
+        lines[i] = sealed.line().getBytes(StandardCharsets.UTF_8);
+        length += lines[i].length + 1;
+        nextSeq++;
+        nextPrev = sealed.hash();
+        nextSeal = sealed.seal();
+      }
+      if (buffer.capacity() < length) {
+        buffer = ByteBuffer.allocate(Math.max(length, buffer.capacity() * 2));
+      }
+      buffer.clear();
+      for (byte[] line : lines) {
+        buffer.put(line).put((byte) '\n');
+      }
+      buffer.flip();
+    } catch (IOException | RuntimeException e) {
+      end = -1; // the chain state is unchanged; read the tail again before the next batch
+      throw e;
+    }
     try {
       long position = size;
       while (buffer.hasRemaining()) {
@@ -171,10 +320,46 @@ public final class JsonLinesAuditSink implements AuditSink {
       end = -1;
       throw e;
     }
-    seq++;
-    prev = sealed.hash();
-    lastSeal = sealed.seal();
-    end = size + line.length + 1;
+    seq = nextSeq;
+    prev = nextPrev;
+    lastSeal = nextSeal;
+    end = size + length;
+    complete(null);
+  }
+
+  /** The most records one write has carried so far (for tests). */
+  int largestBatch() {
+    lock.lock();
+    try {
+      return largestBatch;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** How many records wait for a writer now (for tests). */
+  int waiting() {
+    return queue.size();
+  }
+
+  /** A caller's record on its way into the file. */
+  private static final class Pending {
+    static final int QUEUED = 0;
+    static final int TAKEN = 1;
+    static final int WRITTEN = 2;
+    static final int FAILED = 3;
+    static final int WITHDRAWN = 4;
+
+    final String fields;
+    final Thread waiter;
+    final AtomicInteger state = new AtomicInteger(QUEUED);
+    /** Set before {@link #state} becomes {@link #FAILED}. */
+    RuntimeException failure;
+
+    Pending(String fields, Thread waiter) {
+      this.fields = fields;
+      this.waiter = waiter;
+    }
   }
 
   /** Reads the last record of a file of {@code size} bytes and continues the chain after it. */
@@ -323,11 +508,10 @@ public final class JsonLinesAuditSink implements AuditSink {
     T run() throws IOException;
   }
 
-  /** Runs {@code step} holding the in-process lock and the file lock, each within the lock timeout. */
-  private <T> T locked(Step<T> step) {
-    long deadline = System.nanoTime() + settings.lockTimeout().toNanos();
+  /** Runs {@code step} holding the in-process lock and the file lock, both granted before {@code deadline}. */
+  private <T> T locked(long deadline, Step<T> step) {
     try {
-      if (!lock.tryLock(settings.lockTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
+      if (!lock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
         throw lockTimedOut();
       }
     } catch (InterruptedException e) {

@@ -20,7 +20,10 @@ import software.amazon.awssdk.services.sts.StsClient;
  * at AWS credential variables, and it looks at their names only: values are never read.
  */
 public final class CredentialGuard {
-  private static final Logger LOG = LoggerFactory.getLogger(CredentialGuard.class);
+  /** Set up on the first warning: a process that has nothing to warn about does not start a logging back end. */
+  private static final class Log {
+    static final Logger LOG = LoggerFactory.getLogger(CredentialGuard.class);
+  }
 
   /** Environment variables that hand out AWS credentials to any code in the process. */
   public static final List<String> VARIABLES = List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN");
@@ -85,7 +88,7 @@ public final class CredentialGuard {
   public static List<String> warnAboutLeakyLoggers() {
     List<String> leaky = leakyLoggers();
     if (!leaky.isEmpty()) {
-      LOG.warn("These loggers are at DEBUG or finer, where the AWS SDK, its HTTP clients or the Slack WebSocket "
+      Log.LOG.warn("These loggers are at DEBUG or finer, where the AWS SDK, its HTTP clients or the Slack WebSocket "
           + "client print the session token of every signed request, the MFA code of an AssumeRole request or "
           + "Slack frames: {}. Set them to INFO or higher while agents hold leases.", leaky);
     }
@@ -143,7 +146,7 @@ public final class CredentialGuard {
     try {
       provider = client.serviceClientConfiguration().credentialsProvider();
     } catch (UnsupportedOperationException e) {
-      LOG.warn("The injected StsClient ({}) does not expose its credentials provider, so Leasehold cannot check that "
+      Log.LOG.warn("The injected StsClient ({}) does not expose its credentials provider, so Leasehold cannot check that "
           + "it is not the default chain or the environment. Build it with an explicit credentialsProvider(...).",
           client.getClass().getName());
       return;
@@ -215,7 +218,7 @@ public final class CredentialGuard {
       }
     }
     if (!platform.isEmpty()) {
-      LOG.warn("{} set: this process can reach a platform identity (container or web-identity credentials) that "
+      Log.LOG.warn("{} set: this process can reach a platform identity (container or web-identity credentials) that "
           + "any code here, including a prompt-injected tool, can use without approval. Fine when that identity is "
           + "the agent's base identity and may only assume the catalog's roles; otherwise remove the variables or "
           + "run the agent where the platform grants no identity.", platform);
@@ -240,7 +243,7 @@ public final class CredentialGuard {
         + "): any code here, including a prompt-injected tool, could use them without approval. "
         + "Unset them and give the factory an explicit base identity.";
     if (warnOnly) {
-      LOG.warn("{} (Downgraded to a warning by warnOnlyOnCredentialVariables().)", message);
+      Log.LOG.warn("{} (Downgraded to a warning by warnOnlyOnCredentialVariables().)", message);
       return;
     }
     throw new UnsafeCredentialsException(message

@@ -55,6 +55,17 @@ public final class LeasedSession implements AgentSession {
   public LeasedSession(String id, RoleSpec role, String approver, List<String> intent,
       List<String> resources, LeaseIssuer.Lease lease, Clock clock, Region region, Auditor auditor,
       ActionMapper mapper, CallBudget budget, Consumer<LeasedSession> onClose) {
+    this(id, role, approver, intent, resources, lease, clock, region, auditor, mapper, budget, onClose,
+        ExpiryWatch.forClock(clock));
+  }
+
+  /**
+   * As the other constructor, with the watch that lets the lease's provider skip the clock read while the
+   * lease is far from its expiry ({@code null}: read the clock on every call).
+   */
+  public LeasedSession(String id, RoleSpec role, String approver, List<String> intent,
+      List<String> resources, LeaseIssuer.Lease lease, Clock clock, Region region, Auditor auditor,
+      ActionMapper mapper, CallBudget budget, Consumer<LeasedSession> onClose, ExpiryWatch watch) {
     this.id = id;
     this.role = role;
     this.approver = approver;
@@ -67,7 +78,7 @@ public final class LeasedSession implements AgentSession {
     this.auditor = auditor;
     this.onClose = onClose;
     this.partition = role.arn().split(":", 3)[1];
-    this.credentials = new LeaseCredentialsProvider(this, lease.credentials());
+    this.credentials = new LeaseCredentialsProvider(this, lease.credentials(), watch);
     this.standIn = new StandInCredentialsProvider(this);
     this.guard = new GuardInterceptor(this, new Scope(role, intent, resources), mapper, budget);
   }
@@ -160,6 +171,11 @@ public final class LeasedSession implements AgentSession {
     return client;
   }
 
+  /** Whether the lease's provider serves without reading the clock (for tests). */
+  boolean leaseServedFromFastPath() {
+    return credentials.servesFromFastPath();
+  }
+
   /** The lease's provider, for the guard to give to the calls it lets through. */
   AwsCredentialsProvider leaseProvider() {
     return credentials;
@@ -183,6 +199,7 @@ public final class LeasedSession implements AgentSession {
   }
 
   private void end(String outcome) {
+    credentials.dropFastPath(); // before closed is set: once close() returns, every call reads closed
     if (!closed.compareAndSet(false, true)) {
       return;
     }
@@ -254,20 +271,68 @@ public final class LeasedSession implements AgentSession {
     }
   }
 
-  /** Serves the lease's credentials until the session closes or expires. */
-  private static final class LeaseCredentialsProvider implements AwsCredentialsProvider {
+  /**
+   * Serves the lease's credentials until the session closes or expires.
+   *
+   * <p>The hot path is one volatile read: {@link #fast} holds the credentials while an {@link ExpiryWatch}
+   * vouches that the lease is further than its guard band from expiry, and is cleared by the watch's sweep
+   * when the lease enters the guard band, and by {@link LeasedSession#close()} before the session counts as
+   * closed. Without it, each call checks the session and reads the clock.
+   */
+  private static final class LeaseCredentialsProvider implements AwsCredentialsProvider, ExpiryWatch.Watched {
     private final LeasedSession session;
     private final AwsCredentials credentials;
+    private final ExpiryWatch watch;
+    private final long fastUntilMillis;
+    private volatile AwsCredentials fast;
 
-    LeaseCredentialsProvider(LeasedSession session, AwsCredentials credentials) {
+    LeaseCredentialsProvider(LeasedSession session, AwsCredentials credentials, ExpiryWatch watch) {
       this.session = session;
       this.credentials = credentials;
+      this.watch = watch;
+      this.fastUntilMillis = watch == null ? Long.MIN_VALUE : watch.fastUntil(session.expiresAtMillis);
+      if (watch != null && session.clock.millis() < fastUntilMillis) {
+        this.fast = credentials;
+        watch.watch(this);
+      }
     }
 
     @Override
     public AwsCredentials resolveCredentials() {
+      AwsCredentials c = fast;
+      if (c != null) {
+        return c;
+      }
       session.checkOpen();
       return credentials;
+    }
+
+    /** Whether calls are served without reading the clock (for tests). */
+    boolean servesFromFastPath() {
+      return fast != null;
+    }
+
+    @Override
+    public Clock clock() {
+      return session.clock;
+    }
+
+    @Override
+    public long fastUntilMillis() {
+      return fastUntilMillis;
+    }
+
+    @Override
+    public boolean isClosed() {
+      return session.closed.get();
+    }
+
+    @Override
+    public void dropFastPath() {
+      fast = null;
+      if (watch != null) {
+        watch.forget(this);
+      }
     }
 
     @Override
