@@ -1,6 +1,11 @@
 package dev.leasehold.cli;
 
+import dev.leasehold.FleetUnavailableException;
+import dev.leasehold.audit.AuditKey;
+import dev.leasehold.audit.AuditLogException;
 import dev.leasehold.broker.LeaseBroker;
+import dev.leasehold.fleet.postgres.HandOffKey;
+import dev.leasehold.fleet.postgres.PostgresFleet;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetAddress;
@@ -39,6 +44,22 @@ final class BrokerCommand implements Callable<Integer> {
   private final Cli cli;
   @Spec CommandSpec spec;
   @Mixin FlowOptions flow;
+
+  @Mixin FleetOptions fleetDb;
+
+  @Option(names = "--fleet-key-file", paramLabel = "FILE",
+      description = "With --fleet-jdbc: the hand-off key every broker of the fleet shares (Base64, at least 32 "
+          + "bytes, mode 0600; make one with: head -c 32 /dev/urandom | base64). Required in a fleet.")
+  Path fleetKeyFile;
+
+  @Option(names = "--fleet-audit-key-file", paramLabel = "FILE",
+      description = "With --fleet-jdbc: the HMAC key of the fleet's audit chain (as for 'audit verify --key-file'); "
+          + "without it the chain is hashed but not keyed.")
+  Path fleetAuditKeyFile;
+
+  @Option(names = "--broker-id", paramLabel = "ID",
+      description = "With --fleet-jdbc: this broker's id in the fleet (default: broker- and a random UUID).")
+  String brokerId;
 
   @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8512",
       description = "Where to listen (default 127.0.0.1:8512; port 0 picks a free one). Loopback only unless "
@@ -88,7 +109,7 @@ final class BrokerCommand implements Callable<Integer> {
       tokens = tokenFile != null ? tokenFile : cli.home.resolve(".leasehold").resolve("broker-token");
       builder.client("agent", tokenFrom(tokens));
     }
-    FlowOptions.Embedded embedded = flow.start(cli, "broker");
+    FlowOptions.Embedded embedded = flow.start(cli, "broker", joinFleet());
     LeaseBroker broker;
     try {
       broker = builder.sessions(embedded.factory()).auditSink(embedded.sink()).start();
@@ -107,6 +128,51 @@ final class BrokerCommand implements Callable<Integer> {
     cli.out.flush();
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The fleet this broker joins, or null without --fleet-jdbc. Joining refuses to start (before anything is
+   * served) when the database is down or its schema does not fit.
+   */
+  private FlowOptions.Fleet joinFleet() {
+    if (!fleetDb.isSet()) {
+      if (fleetKeyFile != null || fleetAuditKeyFile != null || brokerId != null) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--fleet-key-file, --fleet-audit-key-file and "
+            + "--broker-id belong to a broker of a fleet: add --fleet-jdbc URL --fleet-user ROLE");
+      }
+      return null;
+    }
+    if (fleetKeyFile == null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--fleet-key-file is required with --fleet-jdbc: "
+          + "the hand-off key every broker of the fleet shares (make one with: head -c 32 /dev/urandom | base64)");
+    }
+    HandOffKey handOff;
+    AuditKey auditKey = null;
+    try {
+      handOff = HandOffKey.fromFile(fleetKeyFile);
+    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--fleet-key-file: " + e.getMessage());
+    }
+    if (fleetAuditKeyFile != null) {
+      try {
+        auditKey = AuditKey.fromFile(fleetAuditKeyFile);
+      } catch (AuditLogException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--fleet-audit-key-file: " + e.getMessage());
+      }
+    }
+    PostgresFleet.Builder builder = fleetDb.fleet(spec, cli.err).clock(cli.clock);
+    if (brokerId != null) {
+      try {
+        builder.brokerId(brokerId);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--broker-id: " + e.getMessage());
+      }
+    }
+    try {
+      return new FlowOptions.Fleet(builder.start(), handOff, auditKey);
+    } catch (FleetUnavailableException e) {
+      throw new CliException("leasehold broker does not start without its fleet database: " + e.getMessage(), e);
+    }
   }
 
   private InetSocketAddress address() {

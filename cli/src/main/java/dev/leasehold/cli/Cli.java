@@ -21,6 +21,14 @@ final class Cli {
   @FunctionalInterface
   interface ChannelFactory {
     ApprovalChannel open(String name, Map<String, String> config);
+
+    /**
+     * Opens a channel that relays decisions across a fleet's brokers; by default {@link
+     * ApprovalChannels#load(String, Map, dev.leasehold.approval.DecisionRelay)}.
+     */
+    default ApprovalChannel open(String name, Map<String, String> config, dev.leasehold.approval.DecisionRelay relay) {
+      return ApprovalChannels.load(name, config, relay);
+    }
   }
 
   final Map<String, String> env;

@@ -3,9 +3,13 @@ package dev.leasehold.cli;
 import dev.leasehold.AwsSessionFactory;
 import dev.leasehold.approval.ApprovalChannel;
 import dev.leasehold.approval.ApprovalChannelException;
+import dev.leasehold.audit.AuditKey;
 import dev.leasehold.audit.AuditSink;
 import dev.leasehold.audit.JsonLinesAuditSink;
 import dev.leasehold.catalog.RoleCatalog;
+import dev.leasehold.fleet.postgres.HandOffKey;
+import dev.leasehold.fleet.postgres.PostgresAuditSink;
+import dev.leasehold.fleet.postgres.PostgresFleet;
 import dev.leasehold.iam.AwsSharedFiles;
 import java.io.IOException;
 import java.io.Reader;
@@ -57,8 +61,9 @@ final class FlowOptions {
       description = "The channel's settings as a Java properties file (for slack: its tokens and channel).")
   Path approvalConfig;
 
-  /** What an in-process flow owns; closing it closes the factory, the audit log and the channel. */
-  record Embedded(AwsSessionFactory factory, AuditSink sink, ApprovalChannel channel) implements AutoCloseable {
+  /** What an in-process flow owns; closing it closes the factory, the audit trail, the channel and the fleet. */
+  record Embedded(AwsSessionFactory factory, AuditSink sink, ApprovalChannel channel, PostgresFleet fleet)
+      implements AutoCloseable {
     @Override
     public void close() {
       try {
@@ -67,11 +72,23 @@ final class FlowOptions {
         try {
           sink.close();
         } finally {
-          channel.close();
+          try {
+            channel.close();
+          } finally {
+            if (fleet != null) {
+              fleet.close();
+            }
+          }
         }
       }
     }
   }
+
+  /**
+   * A broker's membership of a fleet: the connection, the hand-off key shared by the fleet's brokers, and the
+   * audit key of the fleet's chain (or null for an unkeyed chain).
+   */
+  record Fleet(PostgresFleet fleet, HandOffKey handOffKey, AuditKey auditKey) {}
 
   /** Checks the options of an in-process flow; usage errors name the missing option. */
   void require(CommandSpec spec) {
@@ -90,13 +107,37 @@ final class FlowOptions {
 
   /** Starts the flow in this process. */
   Embedded start(Cli cli, String command) {
+    return start(cli, command, null);
+  }
+
+  /**
+   * Starts the flow in this process; with {@code fleet}, its guard rails, task coordination, decision relay and
+   * audit chain are the fleet's (in PostgreSQL) instead of this process's. The fleet is closed with the result.
+   */
+  Embedded start(Cli cli, String command, Fleet fleet) {
     Main.quietCaffeine();
-    RoleCatalog catalog = AwsSetup.catalog(catalogFile, terraformOutput);
-    Path audit = auditLog != null ? auditLog : defaultAuditLog(cli);
-    ApprovalChannel channel = openChannel(cli, command);
+    RoleCatalog catalog;
+    ApprovalChannel channel;
+    try {
+      catalog = AwsSetup.catalog(catalogFile, terraformOutput);
+      channel = openChannel(cli, command, fleet);
+    } catch (RuntimeException e) {
+      if (fleet != null) {
+        fleet.fleet().close();
+      }
+      throw e;
+    }
     AuditSink sink = null;
     try {
-      sink = new JsonLinesAuditSink(audit);
+      if (fleet != null) {
+        PostgresAuditSink.Builder fleetSink = PostgresAuditSink.builder(fleet.fleet());
+        if (fleet.auditKey() != null) {
+          fleetSink.key(fleet.auditKey());
+        }
+        sink = fleetSink.build();
+      } else {
+        sink = new JsonLinesAuditSink(auditLog != null ? auditLog : defaultAuditLog(cli));
+      }
       AwsSessionFactory.Builder builder = AwsSessionFactory.builder()
           .catalog(catalog)
           .baseCredentials(AwsSetup.profile(cli, profile, null))
@@ -110,20 +151,27 @@ final class FlowOptions {
       if (stsEndpoint != null) {
         builder.stsEndpoint(stsEndpoint);
       }
-      return new Embedded(builder.build(), sink, channel);
+      if (fleet != null) {
+        builder.coordination(fleet.fleet().coordination(fleet.handOffKey()));
+      }
+      return new Embedded(builder.build(), sink, channel, fleet == null ? null : fleet.fleet());
     } catch (RuntimeException e) {
       if (sink != null) {
         sink.close();
       }
       channel.close();
+      if (fleet != null) {
+        fleet.fleet().close();
+      }
       throw e;
     }
   }
 
-  private ApprovalChannel openChannel(Cli cli, String command) {
+  private ApprovalChannel openChannel(Cli cli, String command, Fleet fleet) {
     Map<String, String> config = approvalConfig == null ? Map.of() : readProperties(approvalConfig);
     try {
-      return cli.channels.open(approval, config);
+      return fleet == null ? cli.channels.open(approval, config)
+          : cli.channels.open(approval, config, fleet.fleet().decisionRelay());
     } catch (ApprovalChannelException e) {
       if (e.getMessage() != null && e.getMessage().startsWith("No approval channel named")) {
         throw new CliException("The '" + approval + "' approval channel is not installed. " + e.getMessage()

@@ -24,7 +24,7 @@ final class LeaseholdCommand implements Callable<Integer> {
    * only that one; any other run (help, version, a mistyped name) builds them all.
    */
   private static final String[] NAMES = {"demo", "catalog", "policy", "lint", "verify", "revoke", "audit",
-      "credential-process", "broker", "exec", "mcp"};
+      "credential-process", "broker", "exec", "mcp", "fleet"};
 
   private static Class<?> subcommand(String name) {
     return switch (name) {
@@ -39,6 +39,7 @@ final class LeaseholdCommand implements Callable<Integer> {
       case "broker" -> BrokerCommand.class;
       case "exec" -> ExecCommand.class;
       case "mcp" -> McpCommand.class;
+      case "fleet" -> FleetCommand.class;
       default -> null;
     };
   }
