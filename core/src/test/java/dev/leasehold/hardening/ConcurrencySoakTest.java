@@ -17,6 +17,7 @@ import dev.leasehold.GuardRails;
 import dev.leasehold.InvalidRequestException;
 import dev.leasehold.LeaseholdException;
 import dev.leasehold.OutOfScopeException;
+import dev.leasehold.RetrySettings;
 import dev.leasehold.UnknownRoleException;
 import dev.leasehold.approval.ApprovalChannel;
 import dev.leasehold.approval.ApprovalRequest;
@@ -162,6 +163,10 @@ class ConcurrencySoakTest {
       try (AwsSessionFactory leasehold = Leasehold.factory(new StsStub(sts).endpoint(), human, sink)
           .catalog(catalog())
           .guardRails(new GuardRails(1_000_000, Duration.ofHours(1), Duration.ZERO))
+          // The soak counts AssumeRole calls exactly; a 2 s attempt timeout on a loaded machine retries a slow
+          // (not failed) call onto the wire, so this test gives each attempt longer. Retry timing has its own tests.
+          .retry(new RetrySettings(3, Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(20),
+              Duration.ofSeconds(60)))
           .build()) {
         AtomicInteger next = new AtomicInteger();
         CountDownLatch go = new CountDownLatch(1);
