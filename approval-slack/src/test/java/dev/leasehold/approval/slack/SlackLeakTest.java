@@ -43,8 +43,13 @@ class SlackLeakTest {
     slack.awaitPosted();
     slack.socket.sendDisconnect(); // the SDK reconnects with the app token, logging at every level
     slack.awaitCalls("apps.connections.open", 2);
-    slack.click("leasehold_approve", APPROVER, request.id());
-    slack.awaitCalls("views.open", 1);
+    // chat.postMessage reaching the stand-in does not mean the channel has read its answer yet (until then the
+    // request is not pending and a click is ignored), so click again until the modal opens.
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        .pollInterval(java.time.Duration.ofMillis(250)).until(() -> {
+          slack.click("leasehold_approve", APPROVER, request.id());
+          return !slack.calls("views.open").isEmpty();
+        });
     seen.add(slack.socket.awaitAck(slack.submit(APPROVER, request.id(), WRONG_CODE, null)).toString());
     slack.socket.awaitAck(slack.submit(APPROVER, request.id(), CODE, null));
     Decision approved = decision.get(10, TimeUnit.SECONDS);
