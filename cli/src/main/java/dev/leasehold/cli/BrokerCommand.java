@@ -142,6 +142,11 @@ final class BrokerCommand implements Callable<Integer> {
       }
       return null;
     }
+    if (flow.auditLog != null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--audit-log is not used by a broker of a fleet: "
+          + "its audit chain is the fleet's, in PostgreSQL (verify it with 'leasehold audit verify --fleet-jdbc'). "
+          + "Drop --audit-log.");
+    }
     if (fleetKeyFile == null) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--fleet-key-file is required with --fleet-jdbc: "
           + "the hand-off key every broker of the fleet shares (make one with: head -c 32 /dev/urandom | base64)");

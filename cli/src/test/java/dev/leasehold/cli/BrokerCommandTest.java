@@ -84,4 +84,32 @@ class BrokerCommandTest {
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("--listen must be HOST:PORT");
   }
+
+  @Test
+  void fleetOptionsWithoutAFleetDatabaseAreAUsageError() throws IOException {
+    Result r = broker("--token-file", home.resolve("new-token").toString(), "--fleet-key-file",
+        home.resolve("key").toString());
+
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("belong to a broker of a fleet", "--fleet-jdbc");
+  }
+
+  @Test
+  void aBrokerOfAFleetRefusesAnAuditLogFileAndNeedsTheHandOffKey() throws IOException {
+    Result withLog = broker("--token-file", home.resolve("new-token").toString(), "--fleet-jdbc",
+        "jdbc:postgresql://127.0.0.1:9/leasehold", "--fleet-user", "leasehold_broker", "--fleet-key-file",
+        home.resolve("key").toString());
+
+    assertThat(withLog.exit()).isEqualTo(2);
+    assertThat(withLog.err()).contains("--audit-log is not used by a broker of a fleet");
+
+    Result withoutKey = cli().home(home).env("HOME", home.toString())
+        .channels((name, config) -> FakeApprover.approving("481516"))
+        .run("broker", "--catalog", resource("broker-catalog.yaml"), "--profile", "hermes-agent", "--token-file",
+            home.resolve("new-token").toString(), "--fleet-jdbc", "jdbc:postgresql://127.0.0.1:9/leasehold",
+            "--fleet-user", "leasehold_broker");
+
+    assertThat(withoutKey.exit()).isEqualTo(2);
+    assertThat(withoutKey.err()).contains("--fleet-key-file is required with --fleet-jdbc");
+  }
 }
