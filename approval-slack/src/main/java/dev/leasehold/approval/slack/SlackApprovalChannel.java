@@ -7,6 +7,7 @@ import dev.leasehold.approval.Decision;
 import dev.leasehold.approval.DecisionRelay;
 import dev.leasehold.approval.slack.internal.Settings;
 import dev.leasehold.approval.slack.internal.SlackApprovalEngine;
+import dev.leasehold.approval.slack.internal.Sleeper;
 import dev.leasehold.approval.slack.internal.SlackToken;
 import java.time.Clock;
 import java.time.Duration;
@@ -99,6 +100,7 @@ public final class SlackApprovalChannel implements ApprovalChannel {
     builder.timeout = settings.timeout();
     builder.apiUrl = settings.apiUrl();
     builder.clock = settings.clock();
+    builder.sleeper = settings.sleeper();
     builder.relay = settings.relay();
     return builder;
   }
@@ -161,6 +163,7 @@ public final class SlackApprovalChannel implements ApprovalChannel {
     private Duration timeout = DEFAULT_TIMEOUT;
     private String apiUrl = DEFAULT_API_URL;
     private Clock clock = Clock.systemUTC();
+    private Sleeper sleeper = Sleeper.THREAD;
     private DecisionRelay relay = DecisionRelay.none();
 
     private Builder() {}
@@ -248,6 +251,18 @@ public final class SlackApprovalChannel implements ApprovalChannel {
     }
 
     /**
+     * Sets what waits before a Web API call is retried; for tests, which record the waits and move their clock
+     * instead of sleeping. Not public: a deployment always sleeps for real.
+     *
+     * @param sleeper the sleeper; default {@link Sleeper#THREAD}
+     * @return this builder
+     */
+    Builder sleeper(Sleeper sleeper) {
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper == null");
+      return this;
+    }
+
+    /**
      * Sets the relay that carries decisions between the brokers of a fleet: requests this channel posts are
      * announced on it, and an interaction this channel receives for a request another broker posted is
      * checked here (this channel's own approvers, the role key, the code's form, the deadline) and relayed
@@ -272,7 +287,7 @@ public final class SlackApprovalChannel implements ApprovalChannel {
      */
     public SlackApprovalChannel build() {
       return new SlackApprovalChannel(new Settings(botToken, appToken, channel, approverUsers, approverGroups,
-          timeout, apiUrl, clock, relay));
+          timeout, apiUrl, clock, sleeper, relay));
     }
   }
 }

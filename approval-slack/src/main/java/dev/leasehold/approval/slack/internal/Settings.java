@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
  * @param timeout the longest one {@code decide} call waits, even when the request's deadline is later
  * @param apiUrl the Web API base URL, ending in {@code /}
  * @param clock the clock deadlines are measured with
+ * @param sleeper waits before a Web API call is retried ({@link Sleeper#THREAD} but in tests)
  * @param relay carries decisions between the brokers of a fleet; {@link DecisionRelay#none()} for a single process
  */
 public record Settings(
@@ -37,6 +38,7 @@ public record Settings(
     Duration timeout,
     String apiUrl,
     Clock clock,
+    Sleeper sleeper,
     DecisionRelay relay) {
 
   /** A Slack user id. */
@@ -59,6 +61,7 @@ public record Settings(
     Objects.requireNonNull(timeout, "timeout == null");
     Objects.requireNonNull(apiUrl, "apiUrl == null");
     Objects.requireNonNull(clock, "clock == null");
+    Objects.requireNonNull(sleeper, "sleeper == null");
     Objects.requireNonNull(relay, "relay == null");
   }
 

@@ -126,7 +126,7 @@ public final class SlackApprovalEngine implements AutoCloseable {
       return new Decision.Expired(request.id());
     }
     SlackWebApi api = start();
-    Pending waiting = new Pending(request, deadline, approvers(api));
+    Pending waiting = new Pending(request, deadline, approvers(api, deadline));
     synchronized (lock) {
       if (closed) {
         throw new IllegalStateException("This Slack approval channel is closed");
@@ -139,7 +139,7 @@ public final class SlackApprovalEngine implements AutoCloseable {
     try {
       if (!waiting.decision.isDone()) {
         waiting.message = api.postMessage(ApprovalMessages.notification(request),
-            ApprovalMessages.request(request, deadline));
+            ApprovalMessages.request(request, deadline), deadline);
         LOG.info("Asked Slack channel {} to approve request {} (role {}, digest {})",
             waiting.message.channelId(), request.id(), request.roleKey(), request.digest());
         announcement = announce(api, waiting);
@@ -233,10 +233,10 @@ public final class SlackApprovalEngine implements AutoCloseable {
     }
   }
 
-  private Set<String> approvers(SlackWebApi api) {
+  private Set<String> approvers(SlackWebApi api, Instant deadline) {
     Set<String> approvers = new HashSet<>(settings.approverUsers());
     for (String group : settings.approverGroups()) {
-      approvers.addAll(api.usergroupMembers(group));
+      approvers.addAll(api.usergroupMembers(group, deadline));
     }
     return Set.copyOf(approvers);
   }
@@ -526,7 +526,7 @@ public final class SlackApprovalEngine implements AutoCloseable {
       return true;
     }
     for (String group : settings.approverGroups()) {
-      if (api.usergroupMembers(group).contains(user)) {
+      if (api.usergroupMembers(group, null).contains(user)) {
         return true;
       }
     }
