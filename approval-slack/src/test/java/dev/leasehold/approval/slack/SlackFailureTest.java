@@ -9,8 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
+
+import ch.qos.logback.classic.Level;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.leasehold.approval.ApprovalChannelException;
 import dev.leasehold.approval.ApprovalChannelException.Kind;
 import dev.leasehold.approval.ApprovalRequest;
@@ -28,23 +30,114 @@ class SlackFailureTest {
 
   @RegisterExtension
   final SlackStandIn slack = new SlackStandIn();
+  @RegisterExtension
+  final LogCapture logs = new LogCapture(Level.INFO);
 
   @Test
   void http429IsRetriedAfterRetryAfter() throws Exception {
-    slack.web.stubFor(post(urlEqualTo("/api/chat.postMessage")).inScenario("rate limit")
-        .whenScenarioStateIs(STARTED).willSetStateTo("limited")
-        .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")
-            .withHeader("Content-Type", "application/json").withBody("{\"ok\":false,\"error\":\"ratelimited\"}")));
+    rateLimitOnce("1");
     ApprovalRequest request = slack.request().build();
 
     CompletableFuture<Decision> decision = slack.decideAsync(slack.channel(), request);
 
     await().atMost(Duration.ofSeconds(10)).until(() -> slack.calls("chat.postMessage").size() == 2);
-    List<LoggedRequest> posts = slack.calls("chat.postMessage");
-    long gapMillis = posts.get(1).getLoggedDate().getTime() - posts.get(0).getLoggedDate().getTime();
-    assertThat(gapMillis).isBetween(900L, 5_000L);
-    slack.click("leasehold_deny", APPROVER, request.id());
-    assertThat(decision.get(10, TimeUnit.SECONDS)).isInstanceOf(Decision.Denied.class);
+    assertThat(slack.waits).containsExactly(Duration.ofSeconds(1));
+    assertThat(slack.clock.instant()).isEqualTo(SlackStandIn.START.plusSeconds(1));
+    assertDeniedOncePosted(request, decision);
+  }
+
+  @Test
+  void aRetryAfterOfSevenSecondsIsWaitedBeforeTheSecondAttempt() throws Exception {
+    rateLimitOnce("7");
+    ApprovalRequest request = slack.request().build();
+
+    CompletableFuture<Decision> decision = slack.decideAsync(slack.channel(), request);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> slack.calls("chat.postMessage").size() == 2);
+    assertThat(slack.waits).containsExactly(Duration.ofSeconds(7));
+    assertThat(slack.clock.instant()).isEqualTo(SlackStandIn.START.plusSeconds(7));
+    assertDeniedOncePosted(request, decision);
+    assertThat(slack.calls("chat.postMessage")).hasSize(2);
+  }
+
+  @ParameterizedTest
+  @CsvSource(nullValues = "none", value = {"none", "soon", "-5"})
+  void aRateLimitWithoutAUsableRetryAfterWaitsOneSecond(String retryAfter) throws Exception {
+    rateLimitOnce(retryAfter);
+    ApprovalRequest request = slack.request().build();
+
+    CompletableFuture<Decision> decision = slack.decideAsync(slack.channel(), request);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> slack.calls("chat.postMessage").size() == 2);
+    assertThat(slack.waits).containsExactly(retryAfter == null || !retryAfter.startsWith("-")
+        ? Duration.ofSeconds(1) : Duration.ZERO);
+    assertDeniedOncePosted(request, decision);
+  }
+
+  @Test
+  void aRetryAfterAtTheCapIsHonoured() throws Exception {
+    rateLimitOnce("30");
+    ApprovalRequest request = slack.request().build();
+
+    CompletableFuture<Decision> decision = slack.decideAsync(slack.channel(), request);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> slack.calls("chat.postMessage").size() == 2);
+    assertThat(slack.waits).containsExactly(Duration.ofSeconds(30));
+    assertDeniedOncePosted(request, decision);
+  }
+
+  @Test
+  void aRetryAfterAboveTheCapFailsAtOnce() {
+    rateLimitOnce("31");
+
+    ApprovalChannelException e = decideFails();
+
+    assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE);
+    assertThat(e).hasMessage("Slack rate-limited chat.postMessage (HTTP 429, retry after 31 s) on attempt 1; "
+        + "try again later");
+    assertThat(slack.calls("chat.postMessage")).hasSize(1);
+    assertThat(slack.waits).isEmpty();
+  }
+
+  @Test
+  void aRateLimitThatLastsIsUnavailableAfterThreeAttempts() {
+    slack.web.stubFor(post(urlEqualTo("/api/chat.postMessage")).willReturn(rateLimited("2")));
+
+    ApprovalChannelException e = decideFails();
+
+    assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE);
+    assertThat(e).hasMessageContaining("HTTP 429, retry after 2 s) on attempt 3; try again later");
+    assertThat(slack.calls("chat.postMessage")).hasSize(3);
+    assertThat(slack.waits).containsExactly(Duration.ofSeconds(2), Duration.ofSeconds(2));
+  }
+
+  @Test
+  void aRetryThatWouldEndAfterTheApprovalDeadlineIsNotMade() {
+    slack.web.stubFor(post(urlEqualTo("/api/chat.postMessage")).willReturn(rateLimited("6")));
+    SlackApprovalChannel channel = slack.channel(slack.builder().timeout(Duration.ofSeconds(10)));
+
+    ApprovalChannelException e = catchThrowableOfType(ApprovalChannelException.class,
+        () -> channel.decide(slack.request().build()));
+
+    // the first wait (6 s) ends before the deadline (10 s); the second would end after it (12 s)
+    assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE);
+    assertThat(e).hasMessageContaining("(HTTP 429, retry after 6 s) on attempt 2");
+    assertThat(slack.calls("chat.postMessage")).hasSize(2);
+    assertThat(slack.waits).containsExactly(Duration.ofSeconds(6));
+  }
+
+  @Test
+  void aRetryAfterBeyondTheRequestsDeadlineFailsAtOnce() {
+    rateLimitOnce("20");
+    SlackApprovalChannel channel = slack.channel(slack.builder().timeout(Duration.ofSeconds(15)));
+
+    ApprovalChannelException e = catchThrowableOfType(ApprovalChannelException.class,
+        () -> channel.decide(slack.request().build()));
+
+    assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE);
+    assertThat(e).hasMessageContaining("retry after 20 s) on attempt 1");
+    assertThat(slack.calls("chat.postMessage")).hasSize(1);
+    assertThat(slack.waits).isEmpty();
   }
 
   @Test
@@ -56,6 +149,8 @@ class SlackFailureTest {
     assertThat(e.kind()).isEqualTo(Kind.CONFIGURATION);
     assertThat(e).hasMessageContaining("chat.postMessage (invalid_auth)").hasMessageContaining("'botToken'");
     assertThat(slack.calls("chat.postMessage")).hasSize(1);
+    assertThat(slack.waits).isEmpty();
+    assertThat(e.getMessage()).doesNotContain(SlackStandIn.BOT_TOKEN, SlackStandIn.APP_TOKEN);
   }
 
   @Test
@@ -81,6 +176,8 @@ class SlackFailureTest {
 
     assertThat(e.kind()).isEqualTo(Kind.CONFIGURATION);
     assertThat(e).hasMessageContaining("(" + error + ")").hasMessageContaining(advice);
+    assertThat(slack.calls("chat.postMessage")).hasSize(1);
+    assertThat(slack.waits).isEmpty();
   }
 
   @Test
@@ -105,6 +202,9 @@ class SlackFailureTest {
     assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE);
     assertThat(e).hasMessageContaining("chat.postMessage after 3 attempts");
     assertThat(slack.calls("chat.postMessage")).hasSize(3);
+    assertThat(e).hasMessageContaining("check the network, any proxy, and the 'apiUrl' setting");
+    assertThat(e.getMessage()).doesNotContain(SlackStandIn.BOT_TOKEN, SlackStandIn.APP_TOKEN);
+    assertBackedOffTwice();
   }
 
   @Test
@@ -116,6 +216,60 @@ class SlackFailureTest {
     assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE);
     assertThat(e).hasMessageContaining("HTTP 503");
     assertThat(slack.calls("chat.postMessage")).hasSize(3);
+    assertThat(e).hasMessageContaining("on attempt 3; try again later");
+    assertBackedOffTwice();
+  }
+
+  @Test
+  void transientSlackErrorsAreRetriedThenUnavailable() {
+    slack.stubError("chat.postMessage", "internal_error");
+
+    ApprovalChannelException e = decideFails();
+
+    assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE);
+    assertThat(e).hasMessageContaining("Slack refused chat.postMessage (internal_error)");
+    assertThat(slack.calls("chat.postMessage")).hasSize(3);
+    assertBackedOffTwice();
+  }
+
+  @Test
+  void anUnknownMethodIsAConfigurationErrorAndNotRetried() {
+    slack.stubStatus("chat.postMessage", 404);
+
+    ApprovalChannelException e = decideFails();
+
+    assertThat(e.kind()).isEqualTo(Kind.CONFIGURATION);
+    assertThat(e).hasMessageContaining("(HTTP 404): check the 'apiUrl' setting");
+    assertThat(slack.calls("chat.postMessage")).hasSize(1);
+    assertThat(slack.waits).isEmpty();
+  }
+
+  @Test
+  void otherClientErrorsAreNotRetried() {
+    slack.stubStatus("chat.postMessage", 400);
+
+    ApprovalChannelException e = decideFails();
+
+    assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE);
+    assertThat(e).hasMessage("Slack answered HTTP 400 to chat.postMessage on attempt 1; try again later");
+    assertThat(slack.calls("chat.postMessage")).hasSize(1);
+    assertThat(slack.waits).isEmpty();
+  }
+
+  @Test
+  void anInterruptedWaitEndsTheCallAndKeepsTheInterrupt() {
+    slack.stubStatus("chat.postMessage", 503);
+    SlackApprovalChannel channel = slack.channel(slack.builder().sleeper(wait -> {
+      throw new InterruptedException();
+    }));
+
+    ApprovalChannelException e = catchThrowableOfType(ApprovalChannelException.class,
+        () -> channel.decide(slack.request().build()));
+
+    assertThat(Thread.interrupted()).isTrue();
+    assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE);
+    assertThat(e).hasMessage("Interrupted while waiting to retry Slack chat.postMessage");
+    assertThat(slack.calls("chat.postMessage")).hasSize(1);
   }
 
   @Test
@@ -127,6 +281,36 @@ class SlackFailureTest {
     assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE);
     assertThat(e).hasMessageContaining("no Socket Mode hello (the connection failed");
     assertThat(slack.calls("chat.postMessage")).isEmpty();
+  }
+
+  /**
+   * Denies the request once the channel has it posted (a click that arrives while the post is still in flight
+   * is ignored, as Slack cannot send it then), and checks that the decision is the denial.
+   */
+  private void assertDeniedOncePosted(ApprovalRequest request, CompletableFuture<Decision> decision)
+      throws Exception {
+    await().atMost(Duration.ofSeconds(10)).until(() -> logs.text().contains("to approve request " + request.id()));
+    slack.click("leasehold_deny", APPROVER, request.id());
+    assertThat(decision.get(10, TimeUnit.SECONDS)).isInstanceOf(Decision.Denied.class);
+  }
+
+  /** Backoff with jitter: about 250 ms, then about 500 ms (each within 20 %). */
+  private void assertBackedOffTwice() {
+    assertThat(slack.waits).hasSize(2);
+    assertThat(slack.waits.get(0)).isBetween(Duration.ofMillis(200), Duration.ofMillis(300));
+    assertThat(slack.waits.get(1)).isBetween(Duration.ofMillis(400), Duration.ofMillis(600));
+  }
+
+  /** Answers the first {@code chat.postMessage} with HTTP 429 and {@code Retry-After} (none if null). */
+  private void rateLimitOnce(String retryAfter) {
+    slack.web.stubFor(post(urlEqualTo("/api/chat.postMessage")).inScenario("rate limit")
+        .whenScenarioStateIs(STARTED).willSetStateTo("limited").willReturn(rateLimited(retryAfter)));
+  }
+
+  private static ResponseDefinitionBuilder rateLimited(String retryAfter) {
+    ResponseDefinitionBuilder response = aResponse().withStatus(429)
+        .withHeader("Content-Type", "application/json").withBody("{\"ok\":false,\"error\":\"ratelimited\"}");
+    return retryAfter == null ? response : response.withHeader("Retry-After", retryAfter);
   }
 
   private ApprovalChannelException decideFails() {

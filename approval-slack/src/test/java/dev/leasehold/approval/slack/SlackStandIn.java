@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -38,7 +39,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * Slack for one test: WireMock serves the Web API with Slack's JSON shapes, a {@link SocketModeServer}
  * speaks Socket Mode, and the stubbed {@code apps.connections.open} points at it. Channels made here are
- * closed after the test.
+ * closed after the test. Their waits before a Web API retry are recorded in {@link #waits} and move
+ * {@link #clock} instead of sleeping.
  */
 public final class SlackStandIn implements BeforeEachCallback, AfterEachCallback {
 
@@ -52,6 +54,8 @@ public final class SlackStandIn implements BeforeEachCallback, AfterEachCallback
   public static final Instant START = Instant.parse("2030-01-02T03:04:05Z");
 
   public final MutableClock clock = new MutableClock(START);
+  /** The waits before Web API retries of the channels built with {@link #builder()}, in order. */
+  public final List<Duration> waits = new CopyOnWriteArrayList<>();
   public WireMockServer web;
   public SocketModeServer socket;
   private final List<SlackApprovalChannel> channels = new ArrayList<>();
@@ -101,7 +105,14 @@ public final class SlackStandIn implements BeforeEachCallback, AfterEachCallback
         .channel(CHANNEL)
         .approvers(List.of(APPROVER))
         .apiUrl(web.baseUrl() + "/api/")
-        .clock(clock);
+        .clock(clock)
+        .sleeper(this::sleep);
+  }
+
+  /** Instead of sleeping before a retry: records the wait and moves {@link #clock} by it. */
+  private void sleep(Duration wait) {
+    waits.add(wait);
+    clock.advance(wait);
   }
 
   /** The settings {@code ApprovalChannels.load("slack", ...)} needs for this stand-in. */
