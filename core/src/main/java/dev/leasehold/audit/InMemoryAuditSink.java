@@ -10,6 +10,9 @@ import java.util.List;
 public final class InMemoryAuditSink implements AuditSink {
   private final List<AuditEvent> events = new ArrayList<>();
 
+  /** An empty sink. */
+  public InMemoryAuditSink() {}
+
   @Override
   public synchronized void record(AuditEvent event) {
     events.add(java.util.Objects.requireNonNull(event, "event == null"));
