@@ -126,6 +126,10 @@ public final class AwsStandIn implements AutoCloseable {
     });
     server.setExecutor(executor);
     server.createContext("/", this::handle);
+    if (planted != null) {
+      issued.put(planted[0], new Lease(planted[2], "arn:aws:sts::123456789012:assumed-role/planted/planted",
+          "AROASTANDIN0000000000:planted"));
+    }
   }
 
   /** A builder; {@link Builder#start()} starts the stand-in. */
@@ -453,8 +457,9 @@ public final class AwsStandIn implements AutoCloseable {
     }
 
     /**
-     * Every AssumeRole issues these credentials instead of fresh ones, and S3 accepts requests signed with them
-     * (for tests that plant known secrets and search every output for them).
+     * Every AssumeRole issues these credentials instead of fresh ones, and S3 and GetCallerIdentity accept requests
+     * signed with them even before an AssumeRole (for tests that plant known secrets and search every output for
+     * them, and for benchmarks that compare a plain client with a guarded one).
      */
     public Builder credentials(String accessKeyId, String secretAccessKey, String sessionToken) {
       this.planted = new String[] {Objects.requireNonNull(accessKeyId, "accessKeyId == null"),
