@@ -207,16 +207,18 @@ public final class AwsStandIn implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      byte[] body = exchange.getRequestBody().readAllBytes();
-      String contentType = String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type"));
-      if ("POST".equals(exchange.getRequestMethod()) && "/".equals(exchange.getRequestURI().getPath())
-          && contentType.startsWith("application/x-www-form-urlencoded")) {
-        sts(exchange, AwsWire.parseForm(new String(body, StandardCharsets.UTF_8)));
-      } else {
-        s3(exchange, body);
+      try {
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        String contentType = String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type"));
+        if ("POST".equals(exchange.getRequestMethod()) && "/".equals(exchange.getRequestURI().getPath())
+            && contentType.startsWith("application/x-www-form-urlencoded")) {
+          sts(exchange, AwsWire.parseForm(new String(body, StandardCharsets.UTF_8)));
+        } else {
+          s3(exchange, body);
+        }
+      } catch (RuntimeException e) {
+        respond(exchange, 500, AwsWire.S3_CONTENT_TYPE, AwsWire.s3Error("InternalError", "stand-in: " + e));
       }
-    } catch (RuntimeException e) {
-      respond(exchange, 500, AwsWire.S3_CONTENT_TYPE, AwsWire.s3Error("InternalError", "stand-in: " + e));
     }
   }
 

@@ -230,6 +230,23 @@ class AwsStandInTest {
   }
 
   @Test
+  void callsItDoesNotServeGetTheirRealErrorShape() {
+    Credentials c = assume(r -> {});
+    try (StsClient sts = sts(lease(c)); S3Client s3 = s3(lease(c))) {
+      assertThatThrownBy(() -> sts.getSessionToken()).isInstanceOfSatisfying(StsException.class, e -> {
+        assertThat(e.statusCode()).isEqualTo(400);
+        assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidAction");
+      });
+      assertThatThrownBy(() -> s3.createBucket(r -> r.bucket("new-bucket"))).isInstanceOfSatisfying(S3Exception.class,
+          e -> {
+            assertThat(e.statusCode()).isEqualTo(501);
+            assertThat(e.awsErrorDetails().errorCode()).isEqualTo("NotImplemented");
+          });
+    }
+    assertThat(aws.s3Requests()).containsExactly("PUT /new-bucket");
+  }
+
+  @Test
   void refusesToStartWithAnMfaRoleButNoSerial() {
     assertThatThrownBy(() -> AwsStandIn.builder().role(ROLE, true).start())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("mfaSerial");
