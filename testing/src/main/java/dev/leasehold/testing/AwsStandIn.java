@@ -65,7 +65,8 @@ import java.util.concurrent.Executors;
  * <p><b>What it records</b>, so tests assert what reached the wire: every AssumeRole's form parameters
  * ({@link #assumeRoles()}, the {@code TokenCode} replaced by its length, since it is a secret), the access key id
  * that signed every GetCallerIdentity ({@link #callerIdentityKeys()}), and every S3 request as
- * {@code METHOD /bucket/key} ({@link #s3Requests()}). It never records a secret key or a session token.
+ * {@code METHOD /bucket/key} ({@link #s3Requests()}), in memory for its lifetime. It never records a secret key or a
+ * session token.
  *
  * <p>Thread-safe. The caller closes it, which stops the server at once.
  */
