@@ -1,6 +1,5 @@
 package dev.leasehold;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
@@ -147,8 +146,7 @@ class AssumeRoleFailureTest {
 
   @Test
   void truncatedAndMalformedResponsesAreTyped() {
-    sts.stubFor(post(urlEqualTo("/")).willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/xml")
-        .withBody("<AssumeRoleResponse xmlns=\"" + StsStub.NS + "\"><AssumeRoleResult><Credentials><AccessKeyId>AS")));
+    sts.stubFor(post(urlEqualTo("/")).willReturn(StsStub.xml(200, "<AssumeRoleResponse xmlns=\"" + StsStub.NS + "\"><AssumeRoleResult><Credentials><AccessKeyId>AS")));
     try (AwsSessionFactory leasehold = Leasehold.factory(stub.endpoint(), FakeApprover.approving("111222"), audit).build()) {
       assertThatThrownBy(() -> leasehold.open(AccessRequest.of("s3-deploy", REASON)))
           .isInstanceOf(AssumeRoleFailedException.class);

@@ -1,11 +1,10 @@
 package dev.leasehold.benchmarks;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.sun.net.httpserver.HttpServer;
 import dev.leasehold.AgentSession;
 import dev.leasehold.AwsSessionFactory;
 import dev.leasehold.broker.LeaseBroker;
 import dev.leasehold.internal.BrokerClient;
+import dev.leasehold.testing.AwsStandIn;
 import dev.leasehold.testing.FakeApprover;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -56,8 +55,7 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 public class BrokerBenchmark {
   private static final String TOKEN = LeaseBroker.newToken();
 
-  private WireMockServer sts;
-  private HttpServer s3;
+  private AwsStandIn aws;
   private AwsSessionFactory brokerSide;
   private LeaseBroker broker;
   private AwsSessionFactory clientMode;
@@ -71,9 +69,8 @@ public class BrokerBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    sts = StandIns.sts();
-    s3 = StandIns.s3();
-    brokerSide = Fixtures.factory(sts, FakeApprover.approving("123456"), Fixtures.discardingSink()).build();
+    aws = StandIns.start();
+    brokerSide = Fixtures.factory(aws, FakeApprover.approving("123456"), Fixtures.discardingSink()).build();
     broker = LeaseBroker.builder().sessions(brokerSide).auditSink(Fixtures.discardingSink()).clientToken(TOKEN).start();
     BrokerClient.Grant grant = new BrokerClient(broker.uri(), TOKEN, Duration.ofSeconds(30)).request(Fixtures.request());
     http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -85,13 +82,13 @@ public class BrokerBenchmark {
         .systemProperties(new Properties()).build();
     AgentSession viaBroker = clientMode.open(Fixtures.request());
     guardedBroker = viaBroker.client(s3Builder());
-    embedded = Fixtures.factory(sts, FakeApprover.approving("123456"), Fixtures.discardingSink()).build();
+    embedded = Fixtures.factory(aws, FakeApprover.approving("123456"), Fixtures.discardingSink()).build();
     guardedEmbedded = embedded.open(Fixtures.request()).client(s3Builder());
     plain = s3Builder().region(Region.US_EAST_1).credentialsProvider(local).build();
   }
 
   private S3ClientBuilder s3Builder() {
-    return S3Client.builder().endpointOverride(StandIns.endpoint(s3)).forcePathStyle(true)
+    return S3Client.builder().endpointOverride(aws.endpoint()).forcePathStyle(true)
         .httpClientBuilder(Apache5HttpClient.builder());
   }
 
@@ -102,8 +99,7 @@ public class BrokerBenchmark {
     embedded.close();
     broker.close();
     brokerSide.close();
-    s3.stop(0);
-    sts.stop();
+    aws.close();
   }
 
   /** B7: one lease fetch from the container endpoint, as an SDK refresh does it. */

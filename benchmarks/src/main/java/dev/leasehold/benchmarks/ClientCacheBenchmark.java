@@ -1,8 +1,8 @@
 package dev.leasehold.benchmarks;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.leasehold.AgentSession;
 import dev.leasehold.AwsSessionFactory;
+import dev.leasehold.testing.AwsStandIn;
 import dev.leasehold.testing.FakeApprover;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +35,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 @Measurement(iterations = 5, time = 2)
 @Fork(2)
 public class ClientCacheBenchmark {
-  private WireMockServer sts;
+  private AwsStandIn aws;
   private AwsSessionFactory leasehold;
   private AgentSession session;
   private AwsCredentialsProvider credentials;
@@ -43,8 +43,8 @@ public class ClientCacheBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    sts = StandIns.sts();
-    leasehold = Fixtures.factory(sts, FakeApprover.approving("123456"), Fixtures.discardingSink()).build();
+    aws = StandIns.start();
+    leasehold = Fixtures.factory(aws, FakeApprover.approving("123456"), Fixtures.discardingSink()).build();
     session = leasehold.open(Fixtures.request());
     credentials = session.exportCredentials("measure building clients from the lease credentials in a benchmark");
     s3Endpoint = URI.create("http://127.0.0.1:9");
@@ -55,7 +55,7 @@ public class ClientCacheBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() {
     leasehold.close();
-    sts.stop();
+    aws.close();
   }
 
   /** B4: the second and later calls return the session's cached, guarded client. */

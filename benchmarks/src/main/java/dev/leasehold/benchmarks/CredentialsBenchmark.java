@@ -1,9 +1,9 @@
 package dev.leasehold.benchmarks;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.leasehold.AccessRequest;
 import dev.leasehold.AgentSession;
 import dev.leasehold.AwsSessionFactory;
+import dev.leasehold.testing.AwsStandIn;
 import dev.leasehold.testing.FakeApprover;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -37,7 +37,7 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
 @Measurement(iterations = 5, time = 2)
 @Fork(2)
 public class CredentialsBenchmark {
-  private WireMockServer sts;
+  private AwsStandIn aws;
   private AwsSessionFactory leasehold;
   private AccessRequest request;
   private AwsCredentialsProvider lease;
@@ -47,17 +47,17 @@ public class CredentialsBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    sts = StandIns.sts();
-    leasehold = Fixtures.factory(sts, FakeApprover.approving("123456"), Fixtures.discardingSink()).build();
+    aws = StandIns.start();
+    leasehold = Fixtures.factory(aws, FakeApprover.approving("123456"), Fixtures.discardingSink()).build();
     request = Fixtures.request();
     AgentSession session = leasehold.open(request);
     lease = session.exportCredentials("measure how fast the lease credentials resolve in a benchmark");
     lease.resolveCredentials();
     staticProvider = StaticCredentialsProvider.create(AwsSessionCredentials.create(
         StandIns.ACCESS_KEY_ID, StandIns.SECRET_ACCESS_KEY, StandIns.SESSION_TOKEN));
-    stsClient = Fixtures.stsClient(sts);
+    stsClient = Fixtures.stsClient(aws);
     stsProvider = Fixtures.warmedStsProvider(stsClient);
-    if (StandIns.assumeRoleCount(sts) != 2) {
+    if (aws.assumeRoles().size() != 2) {
       throw new IllegalStateException("expected one AssumeRole for the lease and one for the SDK provider");
     }
   }
@@ -67,7 +67,7 @@ public class CredentialsBenchmark {
     leasehold.close();
     stsProvider.close();
     stsClient.close();
-    sts.stop();
+    aws.close();
   }
 
   /** B1: the lease's provider (checks the session is open and unexpired on every call). */

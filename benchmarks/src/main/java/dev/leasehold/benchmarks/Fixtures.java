@@ -1,6 +1,5 @@
 package dev.leasehold.benchmarks;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.leasehold.AccessRequest;
 import dev.leasehold.AwsSessionFactory;
 import dev.leasehold.CallBudget;
@@ -8,6 +7,7 @@ import dev.leasehold.GuardRails;
 import dev.leasehold.approval.ApprovalChannel;
 import dev.leasehold.audit.AuditSink;
 import dev.leasehold.catalog.RoleCatalog;
+import dev.leasehold.testing.AwsStandIn;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -51,14 +51,14 @@ final class Fixtures {
    * A factory against the STS stand-in. The environment passed in is empty, so AWS variables on the
    * benchmark machine do not stop it; a generous prompt rate keeps the guard rails out of the way.
    */
-  static AwsSessionFactory.Builder factory(WireMockServer sts, ApprovalChannel channel, AuditSink audit) {
+  static AwsSessionFactory.Builder factory(AwsStandIn aws, ApprovalChannel channel, AuditSink audit) {
     return AwsSessionFactory.builder()
         .catalog(referenceCatalog())
         .region(Region.US_EAST_1)
         .baseCredentials(BASE)
         .approvalChannel(channel)
         .auditSink(audit)
-        .stsEndpoint(StandIns.endpoint(sts))
+        .stsEndpoint(aws.endpoint())
         .callBudget(UNLIMITED)
         .guardRails(new GuardRails(1_000_000, Duration.ofMinutes(10), Duration.ofMinutes(10)))
         .environment(Map.of())
@@ -66,9 +66,9 @@ final class Fixtures {
   }
 
   /** The SDK's own STS client against the stand-in, for the StsAssumeRoleCredentialsProvider baseline. */
-  static StsClient stsClient(WireMockServer sts) {
+  static StsClient stsClient(AwsStandIn aws) {
     return StsClient.builder().region(Region.US_EAST_1).credentialsProvider(BASE)
-        .endpointOverride(StandIns.endpoint(sts)).httpClient(UrlConnectionHttpClient.create()).build();
+        .endpointOverride(aws.endpoint()).httpClient(UrlConnectionHttpClient.create()).build();
   }
 
   /** The SDK's refreshing provider, warmed: its first resolve called AssumeRole, later ones hit its cache. */

@@ -1,7 +1,5 @@
 package dev.leasehold.benchmarks;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.sun.net.httpserver.HttpServer;
 import dev.leasehold.AccessRequest;
 import dev.leasehold.AgentSession;
 import dev.leasehold.AwsSessionFactory;
@@ -12,6 +10,7 @@ import dev.leasehold.audit.AuditLog;
 import dev.leasehold.audit.JsonLinesAuditSink;
 import dev.leasehold.fleet.postgres.PostgresAuditSink;
 import dev.leasehold.fleet.postgres.PostgresFleet;
+import dev.leasehold.testing.AwsStandIn;
 import dev.leasehold.testing.FakeApprover;
 import dev.leasehold.testing.LocalPostgres;
 import java.io.IOException;
@@ -48,8 +47,8 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * adds to {@code open()} of a new task (three records: requested, approved, assumed) and to a guarded S3
  * GetObject (one record), each against the same work with the file sink, in the same run. Both sinks are keyed
  * (HMAC-SHA256) with the same key. PostgreSQL 15 runs on loopback ({@link LocalPostgres}: Debian's server,
- * {@code fsync=off}, so the figures are the protocol's and the sink's cost, not a disk's); STS (WireMock) and
- * S3 (the JDK's HTTP server) are the stand-ins of the other benchmarks.
+ * {@code fsync=off}, so the figures are the protocol's and the sink's cost, not a disk's); STS and S3 are the
+ * other benchmarks' stand-in ({@link StandIns}).
  */
 @State(Scope.Benchmark)
 @Warmup(iterations = 3, time = 2)
@@ -68,8 +67,7 @@ public class FleetAuditBenchmark {
   private PostgresAuditSink postgresSink;
   private Path dir;
   private JsonLinesAuditSink fileSink;
-  private WireMockServer sts;
-  private HttpServer s3;
+  private AwsStandIn aws;
   private AwsSessionFactory withPostgres;
   private AwsSessionFactory withFile;
   private S3Client guardedPostgres;
@@ -85,16 +83,15 @@ public class FleetAuditBenchmark {
     postgresSink = PostgresAuditSink.builder(fleet).key(KEY).build();
     dir = Files.createTempDirectory("leasehold-bench-fleet-audit");
     fileSink = new JsonLinesAuditSink(AuditLog.builder(dir.resolve("audit.jsonl")).key(KEY).build());
-    sts = StandIns.sts();
-    s3 = StandIns.s3();
-    withPostgres = Fixtures.factory(sts, FakeApprover.approving("123456"), postgresSink).build();
-    withFile = Fixtures.factory(sts, FakeApprover.approving("123456"), fileSink).build();
+    aws = StandIns.start();
+    withPostgres = Fixtures.factory(aws, FakeApprover.approving("123456"), postgresSink).build();
+    withFile = Fixtures.factory(aws, FakeApprover.approving("123456"), fileSink).build();
     guardedPostgres = client(withPostgres);
     guardedFile = client(withFile);
   }
 
   private S3Client client(AwsSessionFactory factory) {
-    return factory.open(Fixtures.request()).client(S3Client.builder().endpointOverride(StandIns.endpoint(s3))
+    return factory.open(Fixtures.request()).client(S3Client.builder().endpointOverride(aws.endpoint())
         .forcePathStyle(true).httpClientBuilder(Apache5HttpClient.builder()));
   }
 
@@ -118,8 +115,7 @@ public class FleetAuditBenchmark {
     fileSink.close();
     fleet.close();
     pg.close();
-    s3.stop(0);
-    sts.stop();
+    aws.close();
     Files.deleteIfExists(dir.resolve("audit.jsonl"));
     Files.deleteIfExists(dir);
   }

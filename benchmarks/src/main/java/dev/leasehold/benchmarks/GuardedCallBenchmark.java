@@ -1,10 +1,9 @@
 package dev.leasehold.benchmarks;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.sun.net.httpserver.HttpServer;
 import dev.leasehold.AwsSessionFactory;
 import dev.leasehold.testing.FakeApprover;
 import dev.leasehold.audit.JsonLinesAuditSink;
+import dev.leasehold.testing.AwsStandIn;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,8 +43,7 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 @Measurement(iterations = 8, time = 2)
 @Fork(2)
 public class GuardedCallBenchmark {
-  private WireMockServer sts;
-  private HttpServer s3;
+  private AwsStandIn aws;
   private Path auditDir;
   private JsonLinesAuditSink audit;
   private AwsSessionFactory leasehold;
@@ -56,22 +54,21 @@ public class GuardedCallBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
-    sts = StandIns.sts();
-    s3 = StandIns.s3();
+    aws = StandIns.start();
     auditDir = Files.createTempDirectory("leasehold-bench-audit");
     audit = new JsonLinesAuditSink(auditDir.resolve("audit.jsonl"));
-    leasehold = Fixtures.factory(sts, FakeApprover.approving("123456"), audit).build();
+    leasehold = Fixtures.factory(aws, FakeApprover.approving("123456"), audit).build();
     guarded = leasehold.open(Fixtures.request()).client(S3Client.builder()
-        .endpointOverride(StandIns.endpoint(s3)).forcePathStyle(true)
+        .endpointOverride(aws.endpoint()).forcePathStyle(true)
         .httpClientBuilder(Apache5HttpClient.builder()));
-    leaseholdNoAuditIo = Fixtures.factory(sts, FakeApprover.approving("123456"), Fixtures.discardingSink()).build();
+    leaseholdNoAuditIo = Fixtures.factory(aws, FakeApprover.approving("123456"), Fixtures.discardingSink()).build();
     guardedNoAuditIo = leaseholdNoAuditIo.open(Fixtures.request()).client(S3Client.builder()
-        .endpointOverride(StandIns.endpoint(s3)).forcePathStyle(true)
+        .endpointOverride(aws.endpoint()).forcePathStyle(true)
         .httpClientBuilder(Apache5HttpClient.builder()));
     plain = S3Client.builder().region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsSessionCredentials.create(
             StandIns.ACCESS_KEY_ID, StandIns.SECRET_ACCESS_KEY, StandIns.SESSION_TOKEN)))
-        .endpointOverride(StandIns.endpoint(s3)).forcePathStyle(true)
+        .endpointOverride(aws.endpoint()).forcePathStyle(true)
         .httpClientBuilder(Apache5HttpClient.builder())
         .build();
   }
@@ -82,8 +79,7 @@ public class GuardedCallBenchmark {
     leasehold.close();
     leaseholdNoAuditIo.close();
     audit.close();
-    s3.stop(0);
-    sts.stop();
+    aws.close();
     Files.deleteIfExists(auditDir.resolve("audit.jsonl"));
     Files.deleteIfExists(auditDir);
   }

@@ -1,9 +1,9 @@
 package dev.leasehold.benchmarks;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.leasehold.AccessRequest;
 import dev.leasehold.AgentSession;
 import dev.leasehold.AwsSessionFactory;
+import dev.leasehold.testing.AwsStandIn;
 import dev.leasehold.testing.FakeApprover;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,7 +46,8 @@ public class SingleFlightBenchmark {
   static final int THREADS = 256;
   static final Duration APPROVER_LATENCY = Duration.ofMillis(200);
 
-  private WireMockServer sts;
+  private AwsStandIn aws;
+  private int assumesBefore;
   private ThreadPoolExecutor pool;
   private AccessRequest request;
   private FakeApprover approver;
@@ -55,7 +56,7 @@ public class SingleFlightBenchmark {
 
   @Setup(Level.Trial)
   public void startStandIn() {
-    sts = StandIns.sts();
+    aws = StandIns.start();
     pool = (ThreadPoolExecutor) Executors.newFixedThreadPool(THREADS);
     pool.prestartAllCoreThreads();
     request = Fixtures.request();
@@ -64,15 +65,15 @@ public class SingleFlightBenchmark {
   @TearDown(Level.Trial)
   public void stopStandIn() {
     pool.shutdownNow();
-    sts.stop();
+    aws.close();
   }
 
   @Setup(Level.Invocation)
   public void freshFactory() {
-    sts.resetRequests();
+    assumesBefore = aws.assumeRoles().size();
     results.clear();
     approver = FakeApprover.scripted().approve("123456").latency(APPROVER_LATENCY).build();
-    leasehold = Fixtures.factory(sts, approver, Fixtures.discardingSink()).build();
+    leasehold = Fixtures.factory(aws, approver, Fixtures.discardingSink()).build();
   }
 
   @TearDown(Level.Invocation)
@@ -81,7 +82,7 @@ public class SingleFlightBenchmark {
     for (Future<String> f : results) {
       ids.add(f.get(1, TimeUnit.SECONDS));
     }
-    int assumes = StandIns.assumeRoleCount(sts);
+    int assumes = aws.assumeRoles().size() - assumesBefore;
     leasehold.close();
     if (approver.requestCount() != 1 || assumes != 1 || ids.size() > 1) {
       throw new IllegalStateException("single-flight broken: " + approver.requestCount() + " approvals, "

@@ -15,8 +15,10 @@ import dev.leasehold.approval.ApprovalChannel;
 import dev.leasehold.approval.console.ConsoleApprovalChannel;
 import dev.leasehold.audit.AuditVerification;
 import dev.leasehold.audit.AuditVerifier;
+import dev.leasehold.catalog.MfaRequirement;
 import dev.leasehold.catalog.RoleCatalog;
 import dev.leasehold.iam.LocalVerifier;
+import dev.leasehold.testing.AwsStandIn;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -24,6 +26,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -80,7 +83,7 @@ final class DemoCommand implements Callable<Integer> {
 
     Path audit = Files.createTempFile("leasehold-demo-audit-", ".jsonl");
     Files.delete(audit); // the sink creates it
-    try (LocalAws aws = LocalAws.start(catalog, cli.clock)) {
+    try (AwsStandIn aws = standIn(catalog, cli.clock)) {
       say("Started a local STS and S3 stand-in on " + aws.endpoint() + ". Everything below talks to it; nothing "
           + "reaches AWS.");
       say("Loaded the bundled reference catalog: agent '" + catalog.agent().name() + "', roles " + catalog.roleKeys()
@@ -97,6 +100,17 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The STS and S3 stand-in (leasehold-testing's {@link AwsStandIn}) set up as the catalog's account: only the
+   * catalog's roles may be assumed, an MFA role only with the agent's serial number and a fresh 6-digit code.
+   */
+  static AwsStandIn standIn(RoleCatalog catalog, Clock clock) {
+    AwsStandIn.Builder builder = AwsStandIn.builder().clock(clock).mfaSerial(catalog.agent().mfaSerial())
+        .callerArn(catalog.agent().userArn());
+    catalog.roles().values().forEach(r -> builder.role(r.arn(), r.mfa() == MfaRequirement.REQUIRED));
+    return builder.start();
+  }
+
   private ApprovalChannel channel() {
     ConsoleApprovalChannel.Builder builder = ConsoleApprovalChannel.builder().approver(approver())
         .timeout(Duration.ofMinutes(3));
@@ -110,7 +124,7 @@ final class DemoCommand implements Callable<Integer> {
     return builder.input(cli.in).output(cli.out).color(ConsoleApprovalChannel.Color.OFF).build();
   }
 
-  private AwsSessionFactory factory(RoleCatalog catalog, ApprovalChannel channel, LocalAws aws, Path audit) {
+  private AwsSessionFactory factory(RoleCatalog catalog, ApprovalChannel channel, AwsStandIn aws, Path audit) {
     Main.quietCaffeine();
     AwsSessionFactory.Builder builder = AwsSessionFactory.builder()
         .catalog(catalog)
@@ -132,7 +146,7 @@ final class DemoCommand implements Callable<Integer> {
     return builder.build();
   }
 
-  private int story(AwsSessionFactory leasehold, LocalAws aws) {
+  private int story(AwsSessionFactory leasehold, AwsStandIn aws) {
     AccessRequest upload = AccessRequest.builder()
         .role("s3-deploy")
         .reason("upload the release 1.4.2 notes to the deploy bucket")

@@ -9,6 +9,7 @@ import dev.leasehold.audit.AuditVerification;
 import dev.leasehold.audit.AuditVerifier;
 import dev.leasehold.catalog.RoleCatalog;
 import dev.leasehold.internal.BrokerClient;
+import dev.leasehold.testing.AwsStandIn;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -40,7 +41,7 @@ class BrokerCommandProcessTest {
   static final String REASON = "read the caller identity of the deploy role";
 
   @TempDir Path dir;
-  LocalAws aws;
+  AwsStandIn aws;
   Path brokerHome;
   Path agentHome;
   Path prompts;
@@ -51,7 +52,7 @@ class BrokerCommandProcessTest {
   @BeforeEach
   void setUp() throws IOException {
     BrokerFixture.requireDebianClients();
-    aws = LocalAws.start(RoleCatalog.load(Path.of(CliRun.resource("broker-catalog.yaml"))), Clock.systemUTC());
+    aws = DemoCommand.standIn(RoleCatalog.load(Path.of(CliRun.resource("broker-catalog.yaml"))), Clock.systemUTC());
     brokerHome = Files.createDirectories(dir.resolve("broker-home"));
     Files.createDirectories(brokerHome.resolve(".aws"));
     Files.writeString(brokerHome.resolve(".aws").resolve("credentials"),
@@ -140,7 +141,7 @@ class BrokerCommandProcessTest {
       second = (AwsSessionCredentials) p.resolveCredentials();
     }
 
-    assertThat(first.accessKeyId()).startsWith(LocalAws.KEY_PREFIX);
+    assertThat(first.accessKeyId()).startsWith(AwsStandIn.KEY_PREFIX);
     assertThat(second.sessionToken()).isEqualTo(first.sessionToken());
     assertThat(first.expirationTime()).isPresent();
     assertThat(LeaseholdProcess.lines(prompts)).isEqualTo(1);
@@ -174,7 +175,7 @@ class BrokerCommandProcessTest {
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
         assertThat(Files.readString(f, StandardCharsets.ISO_8859_1)).as(f.toString())
-            .doesNotContain(LocalAws.SECRET_PREFIX, LocalAws.TOKEN_PREFIX);
+            .doesNotContain(AwsStandIn.SECRET_PREFIX, AwsStandIn.TOKEN_PREFIX);
       }
     }
   }

@@ -6,6 +6,7 @@ import dev.leasehold.AwsSessionFactory;
 import dev.leasehold.audit.JsonLinesAuditSink;
 import dev.leasehold.broker.LeaseBroker;
 import dev.leasehold.catalog.RoleCatalog;
+import dev.leasehold.testing.AwsStandIn;
 import dev.leasehold.testing.FakeApprover;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,7 +21,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
- * A broker running in the test JVM with a FakeApprover, in front of the LocalAws STS and S3 stand-in; the
+ * A broker running in the test JVM with a FakeApprover, in front of the AwsStandIn STS and S3 stand-in; the
  * agent gets a home folder with no AWS files and only the broker's URL and a token file.
  */
 final class BrokerFixture implements AutoCloseable {
@@ -30,7 +31,7 @@ final class BrokerFixture implements AutoCloseable {
   static final String REASON = "upload release 1.4.2 artifacts to the deploy bucket";
   static final String BASE_SECRET = "brokerBaseSecretNeverSeenByTheAgent0123456789";
 
-  final LocalAws aws;
+  final AwsStandIn aws;
   final FakeApprover approver;
   final AwsSessionFactory factory;
   final JsonLinesAuditSink sink;
@@ -42,7 +43,7 @@ final class BrokerFixture implements AutoCloseable {
   BrokerFixture(Path dir, FakeApprover approver, Clock clock) throws IOException {
     requireDebianClients();
     RoleCatalog catalog = RoleCatalog.load(Path.of(CliRun.resource("broker-catalog.yaml")));
-    this.aws = LocalAws.start(catalog, clock);
+    this.aws = DemoCommand.standIn(catalog, clock);
     this.approver = approver;
     this.auditFile = dir.resolve("broker-audit.jsonl");
     this.sink = new JsonLinesAuditSink(auditFile);

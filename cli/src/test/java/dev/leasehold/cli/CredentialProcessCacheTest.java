@@ -9,6 +9,7 @@ import dev.leasehold.approval.ApprovalRequest;
 import dev.leasehold.approval.Decision;
 import dev.leasehold.catalog.RoleCatalog;
 import dev.leasehold.cli.CliRun.Result;
+import dev.leasehold.testing.AwsStandIn;
 import dev.leasehold.testing.FakeApprover;
 import dev.leasehold.testing.MutableClock;
 import java.io.IOException;
@@ -29,12 +30,12 @@ class CredentialProcessCacheTest {
 
   @TempDir Path home;
   final MutableClock clock = MutableClock.startingNow();
-  LocalAws aws;
+  AwsStandIn aws;
   FakeApprover approver;
 
   @BeforeEach
   void setUp() throws IOException {
-    aws = LocalAws.start(RoleCatalog.load(Path.of(resource("reference-catalog.yaml"))), clock);
+    aws = DemoCommand.standIn(RoleCatalog.load(Path.of(resource("reference-catalog.yaml"))), clock);
     Files.createDirectories(home.resolve(".aws"));
     Files.writeString(home.resolve(".aws").resolve("credentials"),
         "[hermes-agent]\naws_access_key_id = AKIAAGENTBASE0000001\naws_secret_access_key = agent-base-secret-0001\n");
@@ -90,7 +91,7 @@ class CredentialProcessCacheTest {
     assertThat(refused.exit()).isEqualTo(1);
     assertThat(refused.out()).isEmpty();
     assertThat(refused.err()).contains("a new lease needs a new approval", "Run the command again")
-        .doesNotContain(LocalAws.SECRET_PREFIX);
+        .doesNotContain(AwsStandIn.SECRET_PREFIX);
     assertThat(approver.requestCount()).isEqualTo(1);
     assertThat(home.resolve(".cache/leasehold/leases")).isEmptyDirectory();
 

@@ -1,7 +1,6 @@
 package dev.leasehold.cli;
 
 import dev.leasehold.support.IamAccount;
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -18,6 +17,7 @@ import dev.leasehold.approval.ApprovalChannels;
 import dev.leasehold.approval.console.ConsoleApprovalChannel;
 import dev.leasehold.audit.AuditVerifier;
 import dev.leasehold.cli.CliRun.Result;
+import dev.leasehold.support.StsStub;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -38,7 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
  * command line's channel seam), STS on WireMock with the real Query API.
  */
 class CredentialProcessCommandTest {
-  static final String NS = "https://sts.amazonaws.com/doc/2011-06-15/";
   static final String ACCESS_KEY_ID = "ASIALEASEHOLDCPTEST00001";
   static final String SECRET = "cpTestSecret/DoNotLeak+0123456789abcdef";
   static final String TOKEN = "FwoGZXIvYXdzELeaseholdCpTestSessionTokenDoNotLeak//////////wEaDExample";
@@ -59,17 +58,8 @@ class CredentialProcessCommandTest {
         "[hermes-agent]\naws_access_key_id = AKIAAGENTEXAMPLE0001\naws_secret_access_key = agent-secret-never-printed\n");
     audit = home.resolve("audit.jsonl");
     Instant expiration = Instant.now().plusSeconds(900);
-    sts.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=AssumeRole")).willReturn(aResponse()
-        .withStatus(200).withHeader("Content-Type", "text/xml").withBody("<AssumeRoleResponse xmlns=\"" + NS + "\">\n"
-            + "  <AssumeRoleResult>\n    <SourceIdentity>hermes</SourceIdentity>\n    <AssumedRoleUser>\n"
-            + "      <Arn>arn:aws:sts::123456789012:assumed-role/hermes-dev-s3-deploy/leasehold-x</Arn>\n"
-            + "      <AssumedRoleId>AROA3XFRBF535PLBIFPI4:leasehold-x</AssumedRoleId>\n    </AssumedRoleUser>\n"
-            + "    <Credentials>\n      <AccessKeyId>" + ACCESS_KEY_ID + "</AccessKeyId>\n"
-            + "      <SecretAccessKey>" + SECRET + "</SecretAccessKey>\n      <SessionToken>" + TOKEN + "</SessionToken>\n"
-            + "      <Expiration>" + expiration + "</Expiration>\n    </Credentials>\n"
-            + "    <PackedPolicySize>6</PackedPolicySize>\n  </AssumeRoleResult>\n"
-            + "  <ResponseMetadata>\n    <RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId>\n"
-            + "  </ResponseMetadata>\n</AssumeRoleResponse>\n")));
+    sts.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=AssumeRole"))
+        .willReturn(StsStub.success(expiration, ACCESS_KEY_ID, SECRET, TOKEN)));
   }
 
   /** The console channel, answered with {@code answers} as if typed on the controlling terminal. */
@@ -147,10 +137,7 @@ class CredentialProcessCommandTest {
 
   @Test
   void anStsRefusalExitsOneWithTheReason() {
-    sts.stubFor(post(urlEqualTo("/")).willReturn(aResponse().withStatus(403).withHeader("Content-Type", "text/xml")
-        .withBody("<ErrorResponse xmlns=\"" + NS + "\"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>"
-            + "MultiFactorAuthentication failed with invalid MFA one time pass code. </Message></Error>"
-            + "<RequestId>4f1ab6a3-1c6e-4a2e-9b0e-9d3f1a1c0b7e</RequestId></ErrorResponse>")));
+    sts.stubFor(post(urlEqualTo("/")).willReturn(StsStub.error(403, "Sender", "AccessDenied", StsStub.MFA_INVALID)));
 
     Result r = withConsoleAnswers("y\n481516\n").run(args());
 

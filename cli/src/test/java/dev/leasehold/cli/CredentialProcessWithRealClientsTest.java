@@ -3,6 +3,7 @@ package dev.leasehold.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.leasehold.catalog.RoleCatalog;
+import dev.leasehold.testing.AwsStandIn;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,14 +23,14 @@ import software.amazon.awssdk.auth.credentials.ProcessCredentialsProvider;
 
 /**
  * credential-process without a broker, run by real clients as its own process: the AWS CLI from Debian's
- * awscli package and the AWS SDK for Java v2's ProcessCredentialsProvider, against the LocalAws stand-in.
+ * awscli package and the AWS SDK for Java v2's ProcessCredentialsProvider, against the AwsStandIn stand-in.
  * The approval channel is the test-only provider loaded by name, which logs one line per prompt.
  */
 class CredentialProcessWithRealClientsTest {
   static final String REASON = "read the caller identity of the deploy role";
 
   @TempDir Path dir;
-  LocalAws aws;
+  AwsStandIn aws;
   Path home;
   Path prompts;
   Path runs;
@@ -38,7 +39,7 @@ class CredentialProcessWithRealClientsTest {
   @BeforeEach
   void setUp() throws IOException {
     BrokerFixture.requireDebianClients();
-    aws = LocalAws.start(RoleCatalog.load(Path.of(CliRun.resource("reference-catalog.yaml"))), Clock.systemUTC());
+    aws = DemoCommand.standIn(RoleCatalog.load(Path.of(CliRun.resource("reference-catalog.yaml"))), Clock.systemUTC());
     home = Files.createDirectories(dir.resolve("home"));
     Files.createDirectories(home.resolve(".aws"));
     Files.writeString(home.resolve(".aws").resolve("credentials"),
@@ -96,7 +97,7 @@ class CredentialProcessWithRealClientsTest {
       second = (AwsSessionCredentials) provider.resolveCredentials();
     }
 
-    assertThat(first.accessKeyId()).startsWith(LocalAws.KEY_PREFIX);
+    assertThat(first.accessKeyId()).startsWith(AwsStandIn.KEY_PREFIX);
     assertThat(second.accessKeyId()).isEqualTo(first.accessKeyId());
     assertThat(second.sessionToken()).isEqualTo(first.sessionToken());
     assertThat(first.expirationTime()).isPresent();

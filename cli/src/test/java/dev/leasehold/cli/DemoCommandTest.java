@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.leasehold.cli.CliRun.Result;
+import dev.leasehold.testing.AwsStandIn;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +69,7 @@ class DemoCommandTest {
   void noSecretIsPrinted() throws IOException {
     Result r = demo(answers());
 
-    assertThat(r.all()).doesNotContain(LocalAws.KEY_PREFIX, LocalAws.SECRET_PREFIX, LocalAws.TOKEN_PREFIX,
+    assertThat(r.all()).doesNotContain(AwsStandIn.KEY_PREFIX, AwsStandIn.SECRET_PREFIX, AwsStandIn.TOKEN_PREFIX,
         DemoCommand.BASE_SECRET, DemoCommand.BASE_KEY, "481516");
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.leasehold.audit.AuditVerifier;
 import dev.leasehold.cli.CliRun.Result;
+import dev.leasehold.testing.AwsStandIn;
 import dev.leasehold.testing.FakeApprover;
 import dev.leasehold.testing.MutableClock;
 import java.nio.file.Files;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * leasehold exec against a broker in the test JVM and the LocalAws stand-in, with the real AWS CLI and boto3
+ * leasehold exec against a broker in the test JVM and the AwsStandIn stand-in, with the real AWS CLI and boto3
  * from Debian's packages as the agent's tools.
  */
 class ExecCommandTest {
@@ -50,7 +51,7 @@ class ExecCommandTest {
 
       assertThat(r.exit()).as(r.all()).isZero();
       assertThat(r.out()).contains("\"Arn\": \"arn:aws:sts::123456789012:assumed-role/hermes-dev-s3-deploy/leasehold-");
-      assertThat(f.aws.callerIdentityKeys()).isNotEmpty().allMatch(k -> k.startsWith(LocalAws.KEY_PREFIX));
+      assertThat(f.aws.callerIdentityKeys()).isNotEmpty().allMatch(k -> k.startsWith(AwsStandIn.KEY_PREFIX));
       assertThat(f.approver.requestCount()).isEqualTo(1);
       assertThat(f.aws.assumeRoles()).hasSize(1);
     }
@@ -67,7 +68,7 @@ class ExecCommandTest {
           .doesNotContain("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
               "AWS_SHARED_CREDENTIALS_FILE", "LEASEHOLD_BROKER_TOKEN");
       assertThat(r.out()).contains("AWS_CONTAINER_CREDENTIALS_FULL_URI=" + f.broker.uri() + "/v1/credentials/")
-          .doesNotContain(BrokerFixture.TOKEN, BrokerFixture.BASE_SECRET, LocalAws.SECRET_PREFIX);
+          .doesNotContain(BrokerFixture.TOKEN, BrokerFixture.BASE_SECRET, AwsStandIn.SECRET_PREFIX);
       assertThat(f.agentHome.resolve(".aws")).doesNotExist();
     }
   }
@@ -83,7 +84,7 @@ class ExecCommandTest {
     Files.writeString(home.resolve(".aws").resolve("credentials"),
         "[hermes-agent]\naws_access_key_id = AKIAAGENTBASE0000001\naws_secret_access_key = agent-base-secret-0001\n");
     Path audit = dir.resolve("embedded-audit.jsonl");
-    try (LocalAws aws = LocalAws.start(catalog, Clock.systemUTC())) {
+    try (AwsStandIn aws = DemoCommand.standIn(catalog, Clock.systemUTC())) {
       Result r = CliRun.cli().home(home).env("HOME", home.toString()).env("PATH", "/usr/bin:/bin")
           .env("AWS_DEFAULT_REGION", "ap-northeast-2").env("AWS_EC2_METADATA_DISABLED", "true").env("AWS_PAGER", "")
           .channels((name, config) -> approver)

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.leasehold.AccessRequest;
 import dev.leasehold.catalog.RoleCatalog;
 import dev.leasehold.internal.BrokerClient;
+import dev.leasehold.testing.AwsStandIn;
 import dev.leasehold.testing.LocalPostgres;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -47,7 +48,7 @@ class FleetBrokerProcessTest {
   static LocalPostgres pg;
 
   @TempDir Path dir;
-  LocalAws aws;
+  AwsStandIn aws;
   Path brokerHome;
   Path prompts;
   Path passwordFile;
@@ -67,7 +68,7 @@ class FleetBrokerProcessTest {
   @BeforeEach
   void setUp() throws IOException {
     BrokerFixture.requireDebianClients();
-    aws = LocalAws.start(RoleCatalog.load(Path.of(CliRun.resource("broker-catalog.yaml"))), Clock.systemUTC());
+    aws = DemoCommand.standIn(RoleCatalog.load(Path.of(CliRun.resource("broker-catalog.yaml"))), Clock.systemUTC());
     brokerHome = Files.createDirectories(dir.resolve("broker-home"));
     Files.createDirectories(brokerHome.resolve(".aws"));
     Files.writeString(brokerHome.resolve(".aws").resolve("credentials"),
@@ -161,8 +162,8 @@ class FleetBrokerProcessTest {
             + "FROM leasehold.audit_records")) {
       rs.next();
       assertThat(rs.getInt(1)).as("both brokers wrote to the one chain").isEqualTo(2);
-      assertThat(rs.getString(2)).contains("\"joined\"").doesNotContain(LocalAws.SECRET_PREFIX,
-          LocalAws.TOKEN_PREFIX);
+      assertThat(rs.getString(2)).contains("\"joined\"").doesNotContain(AwsStandIn.SECRET_PREFIX,
+          AwsStandIn.TOKEN_PREFIX);
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.leasehold.audit.AuditVerifier;
 import dev.leasehold.catalog.RoleCatalog;
+import dev.leasehold.testing.AwsStandIn;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ class McpEmbeddedModeTest {
     Path prompts = dir.resolve("prompts.log");
     Path approval = Files.writeString(dir.resolve("approver.properties"), "log=" + prompts + "\n");
     Path audit = dir.resolve("audit.jsonl");
-    try (LocalAws aws = LocalAws.start(RoleCatalog.load(Path.of(CliRun.resource("broker-catalog.yaml"))),
+    try (AwsStandIn aws = DemoCommand.standIn(RoleCatalog.load(Path.of(CliRun.resource("broker-catalog.yaml"))),
         Clock.systemUTC())) {
       Map<String, String> env = new LinkedHashMap<>();
       env.put("PATH", "/usr/bin:/bin");
@@ -52,9 +53,9 @@ class McpEmbeddedModeTest {
 
         assertThat(who.isError()).as(McpClientProcess.text(who)).isFalse();
         assertThat(McpClientProcess.text(who)).contains("assumed-role/hermes-dev-s3-deploy/leasehold-");
-        assertThat(aws.callerIdentityKeys()).isNotEmpty().allMatch(k -> k.startsWith(LocalAws.KEY_PREFIX));
+        assertThat(aws.callerIdentityKeys()).isNotEmpty().allMatch(k -> k.startsWith(AwsStandIn.KEY_PREFIX));
         assertThat(Files.readAllLines(prompts)).hasSize(1);
-        assertThat(mcp.wire()).doesNotContain("agent-base-secret-0001", LocalAws.SECRET_PREFIX, LocalAws.TOKEN_PREFIX);
+        assertThat(mcp.wire()).doesNotContain("agent-base-secret-0001", AwsStandIn.SECRET_PREFIX, AwsStandIn.TOKEN_PREFIX);
       }
       assertThat(Files.readString(audit)).contains("\"assumed\"", "\"call-allowed\"", "mcp:leasehold-test-client/1.0");
       assertThat(AuditVerifier.verify(audit).intact()).isTrue();

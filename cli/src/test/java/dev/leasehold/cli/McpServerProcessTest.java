@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.leasehold.SessionExpiredException;
 import dev.leasehold.audit.AuditVerifier;
 import dev.leasehold.internal.BrokerClient;
+import dev.leasehold.testing.AwsStandIn;
 import dev.leasehold.testing.FakeApprover;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code leasehold mcp --broker ...} as a real process, driven over stdio by the MCP Java SDK's own client: a broker
- * in this JVM approves through a FakeApprover, the AWS CLI from Debian's awscli package runs against the LocalAws
+ * in this JVM approves through a FakeApprover, the AWS CLI from Debian's awscli package runs against the AwsStandIn
  * STS and S3 stand-in (its endpoint is the operator's --aws-endpoint-url). One server process for the class; the
  * last test checks every MCP message that crossed the wire for secrets.
  */
@@ -130,7 +131,7 @@ class McpServerProcessTest {
     CallToolResult who = aws(id, "aws sts get-caller-identity");
     assertThat(who.isError()).as(McpClientProcess.text(who)).isFalse();
     assertThat(McpClientProcess.text(who)).contains("assumed-role/hermes-dev-s3-deploy/leasehold-");
-    assertThat(f.aws.callerIdentityKeys()).isNotEmpty().allMatch(k -> k.startsWith(LocalAws.KEY_PREFIX));
+    assertThat(f.aws.callerIdentityKeys()).isNotEmpty().allMatch(k -> k.startsWith(AwsStandIn.KEY_PREFIX));
 
     CallToolResult delete = aws(id, "aws s3api delete-object --bucket " + BUCKET + " --key releases/1.4.2.zip");
     assertThat(delete.isError()).isTrue();
@@ -273,7 +274,7 @@ class McpServerProcessTest {
 
     assertThat(wire).contains("\"call_aws\"", "leaseId", "assumed-role/hermes-dev-s3-deploy");
     assertThat(containerTokens).isNotEmpty().allSatisfy(t -> assertThat(wire).doesNotContain(t));
-    assertThat(wire).doesNotContain(LocalAws.SECRET_PREFIX, LocalAws.TOKEN_PREFIX, BrokerFixture.TOKEN,
+    assertThat(wire).doesNotContain(AwsStandIn.SECRET_PREFIX, AwsStandIn.TOKEN_PREFIX, BrokerFixture.TOKEN,
         BrokerFixture.BASE_SECRET, "plantedSecretThatMustNotBeUsed", "AWS_CONTAINER_AUTHORIZATION_TOKEN");
     assertThat(CODES).allSatisfy(code -> assertThat(wire).doesNotContain(code));
   }

@@ -152,7 +152,7 @@ class FaultMatrixTest {
   }
 
   private static ResponseDefinitionBuilder xml(String body) {
-    return aResponse().withStatus(200).withHeader("Content-Type", "text/xml").withBody(body);
+    return StsStub.xml(200, body);
   }
 
   @BeforeEach

@@ -280,8 +280,7 @@ class LifecycleEdgesTest {
 
   @Test
   void aResponseMissingOnlyItsExpirationNamesJustThat() {
-    sts.stubFor(post(urlEqualTo("/")).willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/xml")
-        .withBody(StsStub.success(Instant.now().plusSeconds(900)).build().getBody()
+    sts.stubFor(post(urlEqualTo("/")).willReturn(StsStub.xml(200, StsStub.success(Instant.now().plusSeconds(900)).build().getBody()
             .replaceAll("<Expiration>[^<]*</Expiration>", ""))));
     try (AwsSessionFactory leasehold = leasehold(FakeApprover.approving("111222")).build()) {
       assertThatThrownBy(() -> leasehold.open(AccessRequest.of("s3-deploy", REASON)))
@@ -292,8 +291,7 @@ class LifecycleEdgesTest {
 
   @Test
   void aResponseMissingTheSecretsNamesThemWithoutValues() {
-    sts.stubFor(post(urlEqualTo("/")).willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/xml")
-        .withBody(StsStub.success(Instant.now().plusSeconds(900)).build().getBody()
+    sts.stubFor(post(urlEqualTo("/")).willReturn(StsStub.xml(200, StsStub.success(Instant.now().plusSeconds(900)).build().getBody()
             .replaceAll("<AccessKeyId>[^<]*</AccessKeyId>", "")
             .replaceAll("<SecretAccessKey>[^<]*</SecretAccessKey>", "")
             .replaceAll("<SessionToken>[^<]*</SessionToken>", ""))));

@@ -13,8 +13,8 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.leasehold.catalog.RoleCatalog;
 import dev.leasehold.catalog.RoleSpec;
 import dev.leasehold.policy.PolicyRenderer;
+import dev.leasehold.testing.AwsWire;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -146,13 +146,7 @@ public final class IamAccount {
   }
 
   public static Map<String, String> parseForm(String body) {
-    Map<String, String> form = new LinkedHashMap<>();
-    for (String pair : body.split("&")) {
-      int eq = pair.indexOf('=');
-      form.put(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
-          eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-    }
-    return form;
+    return AwsWire.parseForm(body);
   }
 
   /** URL-encodes a policy document as IAM does on the wire (RFC 3986: spaces as %20). */
@@ -160,11 +154,10 @@ public final class IamAccount {
     return URLEncoder.encode(json, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
+  /** An IAM error in the Query API's error shape ({@code Type} Sender). */
   public static ResponseDefinitionBuilder error(int status, String code, String message) {
-    return aResponse().withStatus(status).withHeader("Content-Type", "text/xml").withBody(
-        "<ErrorResponse xmlns=\"" + NS + "\">\n  <Error>\n    <Type>Sender</Type>\n    <Code>" + code + "</Code>\n"
-            + "    <Message>" + message + "</Message>\n  </Error>\n"
-            + "  <RequestId>4f1ab6a3-1c6e-4a2e-9b0e-9d3f1a1c0b7e</RequestId>\n</ErrorResponse>\n");
+    return aResponse().withStatus(status).withHeader("Content-Type", "text/xml")
+        .withBody(AwsWire.queryError(NS, "Sender", code, message));
   }
 
   private void list(String action, String idParam, String id, String element, List<String> members) {

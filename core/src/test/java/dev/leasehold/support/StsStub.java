@@ -10,28 +10,26 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.leasehold.testing.AwsWire;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A WireMock stand-in for STS speaking the real Query API: form-encoded {@code Action=AssumeRole}
- * requests, XML responses in the {@code https://sts.amazonaws.com/doc/2011-06-15/} namespace, and the
- * real error shapes and status codes.
+ * STS on WireMock, for tests that need WireMock's request matching, scenarios or network faults: the bodies are
+ * leasehold-testing's {@link AwsWire} (the one copy of the STS wire format), answered to form-encoded
+ * {@code Action=AssumeRole} requests with STS's status codes. Tests that need no WireMock feature use
+ * {@link dev.leasehold.testing.AwsStandIn} instead.
  */
 public final class StsStub {
-  public static final String NS = "https://sts.amazonaws.com/doc/2011-06-15/";
+  public static final String NS = AwsWire.STS_NAMESPACE;
   /** Planted secrets: a leak test searches every output for them. */
   public static final String ACCESS_KEY_ID = "ASIALEASEHOLDTESTKEY0001";
   public static final String SECRET_ACCESS_KEY = "leaseholdTestSecretKey/DoNotLeak+0123456789abcd";
   public static final String SESSION_TOKEN = "FwoGZXIvYXdzELeaseholdTestSessionTokenDoNotLeak//////////wEaDExample0123456789";
-  public static final String MFA_INVALID = "MultiFactorAuthentication failed with invalid MFA one time pass code. ";
-  public static final String MFA_UNVERIFIABLE = "MultiFactorAuthentication failed, unable to validate MFA code. "
-      + "Please verify your MFA serial number is valid and associated with this user.";
+  public static final String MFA_INVALID = AwsWire.MFA_INVALID;
+  public static final String MFA_UNVERIFIABLE = AwsWire.MFA_UNVERIFIABLE;
 
   private final WireMockExtension server;
 
@@ -50,40 +48,27 @@ public final class StsStub {
     return this;
   }
 
+  /** An AssumeRole answer with the planted credentials. */
   public static ResponseDefinitionBuilder success(Instant expiration) {
-    return aResponse().withStatus(200).withHeader("Content-Type", "text/xml").withBody(
-        "<AssumeRoleResponse xmlns=\"" + NS + "\">\n"
-            + "  <AssumeRoleResult>\n"
-            + "    <SourceIdentity>hermes</SourceIdentity>\n"
-            + "    <AssumedRoleUser>\n"
-            + "      <Arn>arn:aws:sts::123456789012:assumed-role/hermes-dev-s3-deploy/leasehold-session</Arn>\n"
-            + "      <AssumedRoleId>AROA3XFRBF535PLBIFPI4:leasehold-session</AssumedRoleId>\n"
-            + "    </AssumedRoleUser>\n"
-            + "    <Credentials>\n"
-            + "      <AccessKeyId>" + ACCESS_KEY_ID + "</AccessKeyId>\n"
-            + "      <SecretAccessKey>" + SECRET_ACCESS_KEY + "</SecretAccessKey>\n"
-            + "      <SessionToken>" + SESSION_TOKEN + "</SessionToken>\n"
-            + "      <Expiration>" + expiration + "</Expiration>\n"
-            + "    </Credentials>\n"
-            + "    <PackedPolicySize>6</PackedPolicySize>\n"
-            + "  </AssumeRoleResult>\n"
-            + "  <ResponseMetadata>\n"
-            + "    <RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId>\n"
-            + "  </ResponseMetadata>\n"
-            + "</AssumeRoleResponse>\n");
+    return success(expiration, ACCESS_KEY_ID, SECRET_ACCESS_KEY, SESSION_TOKEN);
+  }
+
+  /** An AssumeRole answer with these credentials. */
+  public static ResponseDefinitionBuilder success(Instant expiration, String accessKeyId, String secretAccessKey,
+      String sessionToken) {
+    return xml(200, AwsWire.assumeRoleResponse(
+        "arn:aws:sts::123456789012:assumed-role/hermes-dev-s3-deploy/leasehold-session",
+        "AROA3XFRBF535PLBIFPI4:leasehold-session", "hermes", accessKeyId, secretAccessKey, sessionToken, expiration));
   }
 
   /** An STS error response of the real shape. */
   public static ResponseDefinitionBuilder error(int status, String type, String code, String message) {
-    return aResponse().withStatus(status).withHeader("Content-Type", "text/xml").withBody(
-        "<ErrorResponse xmlns=\"" + NS + "\">\n"
-            + "  <Error>\n"
-            + "    <Type>" + type + "</Type>\n"
-            + "    <Code>" + code + "</Code>\n"
-            + "    <Message>" + message + "</Message>\n"
-            + "  </Error>\n"
-            + "  <RequestId>4f1ab6a3-1c6e-4a2e-9b0e-9d3f1a1c0b7e</RequestId>\n"
-            + "</ErrorResponse>\n");
+    return xml(status, AwsWire.queryError(NS, type, code, message));
+  }
+
+  /** An answer with this status and XML body, as STS sends it. */
+  public static ResponseDefinitionBuilder xml(int status, String body) {
+    return aResponse().withStatus(status).withHeader("Content-Type", AwsWire.STS_CONTENT_TYPE).withBody(body);
   }
 
   /** Every AssumeRole fails with this error. */
@@ -109,13 +94,6 @@ public final class StsStub {
   }
 
   public static Map<String, String> parseForm(String body) {
-    Map<String, String> form = new LinkedHashMap<>();
-    for (String pair : body.split("&")) {
-      int eq = pair.indexOf('=');
-      String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      form.put(k, v);
-    }
-    return form;
+    return AwsWire.parseForm(body);
   }
 }

@@ -20,7 +20,7 @@ import dev.leasehold.OutOfScopeException;
 import dev.leasehold.testing.FakeApprover;
 import dev.leasehold.audit.InMemoryAuditSink;
 import dev.leasehold.examples.langchain4j.LeakyAwsTools.Leak;
-import dev.leasehold.examples.support.AwsStandIn;
+import dev.leasehold.examples.support.WireMockAws;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -62,9 +62,9 @@ class AwsToolsTest {
 
   @BeforeEach
   void standIns() {
-    AwsStandIn.stsIssuesLeases(sts);
-    AwsStandIn.s3Lists(s3, "hermes-dev-deploy", "releases/1.4.2/", "releases/1.4.2/app.jar", "releases/1.4.2/notes.md");
-    AwsStandIn.ec2DescribesInstances(ec2);
+    WireMockAws.stsIssuesLeases(sts);
+    WireMockAws.s3Lists(s3, "hermes-dev-deploy", "releases/1.4.2/", "releases/1.4.2/app.jar", "releases/1.4.2/notes.md");
+    WireMockAws.ec2DescribesInstances(ec2);
   }
 
   @AfterEach
@@ -74,10 +74,10 @@ class AwsToolsTest {
   }
 
   private AwsTools tools(FakeApprover approver) {
-    leasehold = dev.leasehold.examples.support.TestLeasehold.factory(AwsStandIn.endpoint(sts), approver, audit).build();
+    leasehold = dev.leasehold.examples.support.TestLeasehold.factory(WireMockAws.endpoint(sts), approver, audit).build();
     tools = new AwsTools(leasehold,
-        () -> S3Client.builder().endpointOverride(AwsStandIn.endpoint(s3)).forcePathStyle(true),
-        () -> Ec2Client.builder().endpointOverride(AwsStandIn.endpoint(ec2)));
+        () -> S3Client.builder().endpointOverride(WireMockAws.endpoint(s3)).forcePathStyle(true),
+        () -> Ec2Client.builder().endpointOverride(WireMockAws.endpoint(ec2)));
     return tools;
   }
 
@@ -120,7 +120,7 @@ class AwsToolsTest {
     assertThat(results.get(3)).isEqualTo("i-0598c7d356eba48d7 running t3.micro name=api-1\n"
         + "i-0a1b2c3d4e5f67890 stopped t3.small name=batch-1");
     assertThat(s3.findAll(anyRequestedFor(anyUrl()))).singleElement()
-        .satisfies(r -> assertThat(r.getHeader("Authorization")).contains("Credential=" + AwsStandIn.ACCESS_KEY_ID + "/"));
+        .satisfies(r -> assertThat(r.getHeader("Authorization")).contains("Credential=" + WireMockAws.ACCESS_KEY_ID + "/"));
     assertThat(ec2.findAll(anyRequestedFor(anyUrl()))).singleElement()
         .satisfies(r -> assertThat(r.getBodyAsString()).contains("Action=DescribeInstances"));
 
@@ -169,7 +169,7 @@ class AwsToolsTest {
     Result<String> result = converse(tools(approver), "List release 1.4.2.");
 
     assertThat(toolResults(result)).containsExactly("DENIED by alice: not during the freeze. Do not retry.");
-    assertThat(AwsStandIn.assumeRoleRequests(sts)).isEmpty();
+    assertThat(WireMockAws.assumeRoleRequests(sts)).isEmpty();
   }
 
   @Test

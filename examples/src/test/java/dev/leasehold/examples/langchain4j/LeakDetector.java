@@ -3,7 +3,7 @@ package dev.leasehold.examples.langchain4j;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.service.Result;
 import dev.langchain4j.service.tool.ToolExecution;
-import dev.leasehold.examples.support.AwsStandIn;
+import dev.leasehold.examples.support.WireMockAws;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,11 +20,11 @@ final class LeakDetector {
   private final Map<String, String> secrets = new LinkedHashMap<>();
 
   LeakDetector(String... mfaCodes) {
-    secrets.put("lease access key id", AwsStandIn.ACCESS_KEY_ID);
-    secrets.put("lease secret access key", AwsStandIn.SECRET_ACCESS_KEY);
-    secrets.put("lease session token", AwsStandIn.SESSION_TOKEN);
-    secrets.put("base access key id", AwsStandIn.BASE_KEY_ID);
-    secrets.put("base secret access key", AwsStandIn.BASE_SECRET);
+    secrets.put("lease access key id", WireMockAws.ACCESS_KEY_ID);
+    secrets.put("lease secret access key", WireMockAws.SECRET_ACCESS_KEY);
+    secrets.put("lease session token", WireMockAws.SESSION_TOKEN);
+    secrets.put("base access key id", WireMockAws.BASE_KEY_ID);
+    secrets.put("base secret access key", WireMockAws.BASE_SECRET);
     for (int i = 0; i < mfaCodes.length; i++) {
       secrets.put("MFA code #" + (i + 1), mfaCodes[i]);
     }

@@ -18,8 +18,8 @@ import dev.leasehold.testing.FakeApprover;
 import dev.leasehold.audit.AuditEventType;
 import dev.leasehold.audit.InMemoryAuditSink;
 import dev.leasehold.examples.loop.Outcome.Status;
-import dev.leasehold.examples.support.AwsStandIn;
-import dev.leasehold.examples.support.MutableClock;
+import dev.leasehold.examples.support.WireMockAws;
+import dev.leasehold.testing.MutableClock;
 import dev.leasehold.examples.support.TestLeasehold;
 import java.time.Duration;
 import java.util.List;
@@ -45,13 +45,13 @@ class AgentLoopTest {
           .map(S3Object::key).collect(Collectors.joining(", ")));
 
   private final InMemoryAuditSink audit = new InMemoryAuditSink();
-  private final MutableClock clock = new MutableClock();
+  private final MutableClock clock = MutableClock.startingNow();
   private AwsSessionFactory leasehold;
 
   @BeforeEach
   void standIns() {
-    AwsStandIn.stsIssuesLeases(sts);
-    AwsStandIn.s3Lists(s3, DEPLOY_BUCKET, "releases/1.4.2/", "releases/1.4.2/app.jar", "releases/1.4.2/notes.md");
+    WireMockAws.stsIssuesLeases(sts);
+    WireMockAws.s3Lists(s3, DEPLOY_BUCKET, "releases/1.4.2/", "releases/1.4.2/app.jar", "releases/1.4.2/notes.md");
   }
 
   @AfterEach
@@ -66,8 +66,8 @@ class AgentLoopTest {
   }
 
   private AgentLoop loop(FakeApprover approver, CallBudget budget) {
-    leasehold = TestLeasehold.factory(AwsStandIn.endpoint(sts), approver, audit).clock(clock).callBudget(budget).build();
-    return new AgentLoop(leasehold, () -> S3Client.builder().endpointOverride(AwsStandIn.endpoint(s3)).forcePathStyle(true));
+    leasehold = TestLeasehold.factory(WireMockAws.endpoint(sts), approver, audit).clock(clock).callBudget(budget).build();
+    return new AgentLoop(leasehold, () -> S3Client.builder().endpointOverride(WireMockAws.endpoint(s3)).forcePathStyle(true));
   }
 
   @Test
@@ -77,7 +77,7 @@ class AgentLoopTest {
     assertThat(report).containsExactly(new Outcome("list 1.4.2 artifacts", Status.DONE,
         "releases/1.4.2/app.jar, releases/1.4.2/notes.md"));
     assertThat(s3.findAll(anyRequestedFor(anyUrl()))).singleElement()
-        .satisfies(r -> assertThat(r.getHeader("Authorization")).contains("Credential=" + AwsStandIn.ACCESS_KEY_ID + "/"));
+        .satisfies(r -> assertThat(r.getHeader("Authorization")).contains("Credential=" + WireMockAws.ACCESS_KEY_ID + "/"));
     assertThat(audit.types()).containsExactly(AuditEventType.REQUESTED, AuditEventType.APPROVED,
         AuditEventType.ASSUMED, AuditEventType.CALL_ALLOWED, AuditEventType.CLOSED);
   }
@@ -91,7 +91,7 @@ class AgentLoopTest {
     assertThat(report).extracting(Outcome::status).containsExactly(Status.DENIED, Status.SKIPPED);
     assertThat(report.get(0).detail()).isEqualTo("denied by alice: not during the freeze. Not retried.");
     assertThat(approver.requestCount()).isEqualTo(1);
-    assertThat(AwsStandIn.assumeRoleRequests(sts)).isEmpty();
+    assertThat(WireMockAws.assumeRoleRequests(sts)).isEmpty();
   }
 
   @Test
@@ -102,7 +102,7 @@ class AgentLoopTest {
 
     assertThat(report).extracting(Outcome::status).containsExactly(Status.APPROVAL_TIMED_OUT, Status.SKIPPED);
     assertThat(approver.requestCount()).isEqualTo(1);
-    assertThat(AwsStandIn.assumeRoleRequests(sts)).isEmpty();
+    assertThat(WireMockAws.assumeRoleRequests(sts)).isEmpty();
   }
 
   @Test
@@ -117,7 +117,7 @@ class AgentLoopTest {
     assertThat(report).extracting(Outcome::status).containsExactly(Status.OUT_OF_SCOPE, Status.DONE);
     assertThat(report.get(0).detail()).contains("s3:DeleteObject", "do not widen");
     assertThat(approver.requestCount()).as("only the second task asked a human").isEqualTo(1);
-    assertThat(AwsStandIn.assumeRoleRequests(sts)).hasSize(1);
+    assertThat(WireMockAws.assumeRoleRequests(sts)).hasSize(1);
     assertThat(s3.findAll(deleteRequestedFor(anyUrl()))).isEmpty();
   }
 
@@ -138,7 +138,7 @@ class AgentLoopTest {
 
   @Test
   void runawayPaginationStopsAtTheSessionCallBudget() {
-    AwsStandIn.s3ListsForever(s3, DEPLOY_BUCKET, "logs/");
+    WireMockAws.s3ListsForever(s3, DEPLOY_BUCKET, "logs/");
     Task countLogs = new Task("count logs", AccessRequest.of("s3-deploy",
         "count log objects under logs/ for the storage cost report", "s3:ListBucket"),
         client -> client.listObjectsV2Paginator(b -> b.bucket(DEPLOY_BUCKET).prefix("logs/")).contents().stream()

@@ -14,7 +14,7 @@ import dev.leasehold.audit.InMemoryAuditSink;
 import dev.leasehold.broker.LeaseBroker;
 import dev.leasehold.examples.ExampleCatalog;
 import dev.leasehold.examples.loop.Outcome.Status;
-import dev.leasehold.examples.support.AwsStandIn;
+import dev.leasehold.examples.support.WireMockAws;
 import dev.leasehold.examples.support.TestLeasehold;
 import dev.leasehold.testing.FakeApprover;
 import java.nio.file.Files;
@@ -52,9 +52,9 @@ class BrokerAgentLoopTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    AwsStandIn.stsIssuesLeases(sts);
-    AwsStandIn.s3Lists(s3, DEPLOY_BUCKET, "releases/1.4.2/", "releases/1.4.2/app.jar", "releases/1.4.2/notes.md");
-    brokerSide = TestLeasehold.factory(AwsStandIn.endpoint(sts), approver, brokerAudit).build();
+    WireMockAws.stsIssuesLeases(sts);
+    WireMockAws.s3Lists(s3, DEPLOY_BUCKET, "releases/1.4.2/", "releases/1.4.2/app.jar", "releases/1.4.2/notes.md");
+    brokerSide = TestLeasehold.factory(WireMockAws.endpoint(sts), approver, brokerAudit).build();
     String token = LeaseBroker.newToken();
     broker = LeaseBroker.builder().sessions(brokerSide).auditSink(brokerAudit).client("hermes", token).start();
     tokenFile = Files.writeString(dir.resolve("client-token"), token + "\n");
@@ -69,14 +69,14 @@ class BrokerAgentLoopTest {
   @Test
   void theLoopRunsOnALeaseFromTheBroker() throws Exception {
     try (AwsSessionFactory agent = BrokerAgentLoop.connect(ExampleCatalog.hermes(), broker.uri(), tokenFile, Map.of())) {
-      List<Outcome> report = new AgentLoop(agent, () -> S3Client.builder().endpointOverride(AwsStandIn.endpoint(s3))
+      List<Outcome> report = new AgentLoop(agent, () -> S3Client.builder().endpointOverride(WireMockAws.endpoint(s3))
           .forcePathStyle(true)).run(List.of(LIST_RELEASE));
 
       assertThat(report).containsExactly(new Outcome("list 1.4.2 artifacts", Status.DONE,
           "releases/1.4.2/app.jar, releases/1.4.2/notes.md"));
     }
     assertThat(s3.findAll(anyRequestedFor(anyUrl()))).singleElement()
-        .satisfies(r -> assertThat(r.getHeader("Authorization")).contains("Credential=" + AwsStandIn.ACCESS_KEY_ID + "/"));
+        .satisfies(r -> assertThat(r.getHeader("Authorization")).contains("Credential=" + WireMockAws.ACCESS_KEY_ID + "/"));
     assertThat(approver.requestCount()).isEqualTo(1);
     assertThat(brokerAudit.types()).containsSubsequence(AuditEventType.APPROVED, AuditEventType.ASSUMED,
         AuditEventType.CLOSED);

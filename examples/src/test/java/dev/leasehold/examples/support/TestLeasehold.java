@@ -20,7 +20,7 @@ public final class TestLeasehold {
     return AwsSessionFactory.builder()
         .catalog(ExampleCatalog.hermes())
         .baseCredentials(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(AwsStandIn.BASE_KEY_ID, AwsStandIn.BASE_SECRET)))
+            AwsBasicCredentials.create(WireMockAws.BASE_KEY_ID, WireMockAws.BASE_SECRET)))
         .approvalChannel(approver)
         .auditSink(audit)
         .stsEndpoint(sts)

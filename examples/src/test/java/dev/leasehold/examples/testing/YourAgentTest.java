@@ -18,7 +18,7 @@ import dev.leasehold.examples.ExampleCatalog;
 import dev.leasehold.examples.loop.AgentLoop;
 import dev.leasehold.examples.loop.Outcome;
 import dev.leasehold.examples.loop.Task;
-import dev.leasehold.examples.support.AwsStandIn;
+import dev.leasehold.examples.support.WireMockAws;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -37,14 +37,14 @@ class YourAgentTest {
       s3 -> s3.listObjectsV2(b -> b.bucket(DEPLOY_BUCKET).prefix("releases/")).keyCount() + " objects");
 
   Outcome run(FakeApprover approver, Task task) {
-    AwsStandIn.stsIssuesLeases(aws);
-    AwsStandIn.s3Lists(aws, DEPLOY_BUCKET, "releases/", "releases/app.jar");
+    WireMockAws.stsIssuesLeases(aws);
+    WireMockAws.s3Lists(aws, DEPLOY_BUCKET, "releases/", "releases/app.jar");
     try (AwsSessionFactory leasehold = AwsSessionFactory.builder().catalog(ExampleCatalog.hermes())
         .baseCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAEXAMPLE", "secret")))
-        .approvalChannel(approver).auditSink(new InMemoryAuditSink()).stsEndpoint(AwsStandIn.endpoint(aws))
+        .approvalChannel(approver).auditSink(new InMemoryAuditSink()).stsEndpoint(WireMockAws.endpoint(aws))
         .environment(Map.of()).systemProperties(new Properties()) // never consult the machine's AWS variables
         .build()) {
-      return new AgentLoop(leasehold, () -> S3Client.builder().endpointOverride(AwsStandIn.endpoint(aws))
+      return new AgentLoop(leasehold, () -> S3Client.builder().endpointOverride(WireMockAws.endpoint(aws))
           .forcePathStyle(true)).attempt(task);
     }
   }

@@ -9,17 +9,23 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.leasehold.testing.AwsWire;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 
 /**
- * WireMock stand-ins for STS, S3 and EC2 speaking their real wire formats (STS and EC2 Query API XML,
- * S3 REST XML), so real SDK clients talk to them over HTTP. Copy this into your own tests.
+ * STS, S3 and EC2 on WireMock, for the examples whose agents list buckets and describe instances: the STS and S3
+ * bodies come from leasehold-testing's {@link AwsWire} (the one copy of those wire formats), EC2's
+ * DescribeInstances is written here (nothing else answers it). Real SDK clients talk to them over HTTP, and the
+ * tests read what reached the wire from WireMock's journal. For STS and S3 alone, without WireMock, use
+ * {@link dev.leasehold.testing.AwsStandIn}.
  */
-public final class AwsStandIn {
+public final class WireMockAws {
   /** Planted lease credentials: no model-visible text may ever contain them. */
   public static final String ACCESS_KEY_ID = "ASIAEXAMPLESLEASE001";
   public static final String SECRET_ACCESS_KEY = "examplesLeaseSecret/DoNotLeak+0123456789abc";
@@ -28,7 +34,7 @@ public final class AwsStandIn {
   public static final String BASE_KEY_ID = "AKIAEXAMPLESBASE0001";
   public static final String BASE_SECRET = "examplesBaseSecretDoNotLeak0123456789abcdef";
 
-  private AwsStandIn() {}
+  private WireMockAws() {}
 
   /** The base URL of a stand-in. */
   public static URI endpoint(WireMockExtension server) {
@@ -37,26 +43,11 @@ public final class AwsStandIn {
 
   /** Every STS AssumeRole succeeds with the planted credentials, valid for 15 minutes from now. */
   public static void stsIssuesLeases(WireMockExtension sts) {
-    Instant expiration = Instant.now().plusSeconds(900);
     sts.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=AssumeRole"))
-        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/xml").withBody("""
-            <AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
-              <AssumeRoleResult>
-                <SourceIdentity>hermes</SourceIdentity>
-                <AssumedRoleUser>
-                  <Arn>arn:aws:sts::123456789012:assumed-role/hermes-dev-role/leasehold-session</Arn>
-                  <AssumedRoleId>AROA3XFRBF535PLBIFPI4:leasehold-session</AssumedRoleId>
-                </AssumedRoleUser>
-                <Credentials>
-                  <AccessKeyId>%s</AccessKeyId>
-                  <SecretAccessKey>%s</SecretAccessKey>
-                  <SessionToken>%s</SessionToken>
-                  <Expiration>%s</Expiration>
-                </Credentials>
-              </AssumeRoleResult>
-              <ResponseMetadata><RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId></ResponseMetadata>
-            </AssumeRoleResponse>
-            """.formatted(ACCESS_KEY_ID, SECRET_ACCESS_KEY, SESSION_TOKEN, expiration))));
+        .willReturn(xml(AwsWire.STS_CONTENT_TYPE, AwsWire.assumeRoleResponse(
+            "arn:aws:sts::123456789012:assumed-role/hermes-dev-role/leasehold-session",
+            "AROA3XFRBF535PLBIFPI4:leasehold-session", "hermes", ACCESS_KEY_ID, SECRET_ACCESS_KEY, SESSION_TOKEN,
+            Instant.now().plusSeconds(900)))));
   }
 
   /** The AssumeRole requests that reached the STS stand-in. */
@@ -66,48 +57,25 @@ public final class AwsStandIn {
 
   /** S3 ListObjectsV2 on {@code bucket} answers with these keys (each 1,024 bytes). */
   public static void s3Lists(WireMockExtension s3, String bucket, String prefix, String... keys) {
-    StringBuilder contents = new StringBuilder();
-    for (String key : keys) {
-      contents.append("""
-            <Contents>
-              <Key>%s</Key>
-              <LastModified>2026-05-01T10:00:00.000Z</LastModified>
-              <ETag>"d41d8cd98f00b204e9800998ecf8427e"</ETag>
-              <Size>1024</Size>
-              <StorageClass>STANDARD</StorageClass>
-            </Contents>
-          """.formatted(key));
-    }
-    s3.stubFor(get(urlPathEqualTo("/" + bucket)).withQueryParam("list-type", equalTo("2"))
-        .withQueryParam("prefix", equalTo(prefix))
-        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/xml").withBody("""
-            <?xml version="1.0" encoding="UTF-8"?>
-            <ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
-              <Name>%s</Name>
-              <Prefix>%s</Prefix>
-              <KeyCount>%d</KeyCount>
-              <MaxKeys>50</MaxKeys>
-              <IsTruncated>false</IsTruncated>
-            %s</ListBucketResult>
-            """.formatted(bucket, prefix, keys.length, contents))));
+    s3.stubFor(listObjectsV2(bucket, prefix)
+        .willReturn(xml(AwsWire.S3_CONTENT_TYPE, AwsWire.listObjectsV2Response(bucket, prefix, 50, List.of(keys), 1024,
+            null))));
   }
 
   /** S3 ListObjectsV2 under {@code prefix} always says there is another page: a paginator never ends. */
   public static void s3ListsForever(WireMockExtension s3, String bucket, String prefix) {
-    s3.stubFor(get(urlPathEqualTo("/" + bucket)).withQueryParam("list-type", equalTo("2"))
-        .withQueryParam("prefix", equalTo(prefix))
-        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/xml").withBody("""
-            <?xml version="1.0" encoding="UTF-8"?>
-            <ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
-              <Name>%s</Name>
-              <Prefix>%s</Prefix>
-              <KeyCount>1</KeyCount>
-              <MaxKeys>1</MaxKeys>
-              <IsTruncated>true</IsTruncated>
-              <NextContinuationToken>1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=</NextContinuationToken>
-              <Contents><Key>%spart</Key><Size>1</Size></Contents>
-            </ListBucketResult>
-            """.formatted(bucket, prefix, prefix))));
+    s3.stubFor(listObjectsV2(bucket, prefix)
+        .willReturn(xml(AwsWire.S3_CONTENT_TYPE, AwsWire.listObjectsV2Response(bucket, prefix, 1, List.of(prefix + "part"),
+            1, "1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM="))));
+  }
+
+  private static MappingBuilder listObjectsV2(String bucket, String prefix) {
+    return get(urlPathEqualTo("/" + bucket)).withQueryParam("list-type", equalTo("2"))
+        .withQueryParam("prefix", equalTo(prefix));
+  }
+
+  private static ResponseDefinitionBuilder xml(String contentType, String body) {
+    return aResponse().withStatus(200).withHeader("Content-Type", contentType).withBody(body);
   }
 
   /** EC2 DescribeInstances answers with two instances, in the real EC2 Query API shape. */
