@@ -3,6 +3,7 @@ package dev.leasehold.approval.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.leasehold.approval.ApprovalRequest;
+import dev.leasehold.approval.InertText;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -55,12 +56,12 @@ class InertTextTest {
 
   @Test
   void escapesEveryKindOfInvisibleOrSteeringCharacterVisibly() {
-    assertThat(Text.inert("a\tb\u0000c\u007fd")).isEqualTo("a\\tb\\x00c\\x7fd");
-    assertThat(Text.inert("\u2028\u2029\u200b\ufeff")).isEqualTo("\\u2028\\u2029\\u200b\\ufeff");
-    assertThat(Text.inert("hidden\udb40\udc41")).isEqualTo("hidden\\u{e0041}");
-    assertThat(Text.inert("lone \ud800 surrogate")).isEqualTo("lone \\ud800 surrogate");
-    assertThat(Text.inert("typed \\e by the agent")).isEqualTo("typed \\\\e by the agent");
-    assertThat(Text.inert("café déploiement 配置")).isEqualTo("café déploiement 配置");
+    assertThat(InertText.escape("a\tb\u0000c\u007fd")).isEqualTo("a\\tb\\x00c\\x7fd");
+    assertThat(InertText.escape("\u2028\u2029\u200b\ufeff")).isEqualTo("\\u2028\\u2029\\u200b\\ufeff");
+    assertThat(InertText.escape("hidden\udb40\udc41")).isEqualTo("hidden\\u{e0041}");
+    assertThat(InertText.escape("lone \ud800 surrogate")).isEqualTo("lone \\ud800 surrogate");
+    assertThat(InertText.escape("typed \\e by the agent")).isEqualTo("typed \\\\e by the agent");
+    assertThat(InertText.escape("café déploiement 配置")).isEqualTo("café déploiement 配置");
   }
 
   @Test
