@@ -46,14 +46,19 @@ class InertTextTest {
   }
 
   @Test
-  void escapesEveryKindVisiblyAndDoublesBackslashes() {
-    assertThat(InertText.escape("a\tb\u0000c\u007fd\u001b[2K\r\n")).isEqualTo("a\\tb\\x00c\\x7fd\\e[2K\\r\\n");
-    assertThat(InertText.escape("\u2028\u2029\u200b\ufeff\u009b")).isEqualTo("\\u2028\\u2029\\u200b\\ufeff\\x9b");
+  void escapesEveryKindOfInvisibleOrSteeringCharacterVisibly() {
+    assertThat(InertText.escape("a\tb\u0000c\u007fd")).isEqualTo("a\\tb\\x00c\\x7fd");
+    assertThat(InertText.escape("\u2028\u2029\u200b\ufeff")).isEqualTo("\\u2028\\u2029\\u200b\\ufeff");
     assertThat(InertText.escape("hidden\udb40\udc41")).isEqualTo("hidden\\u{e0041}");
     assertThat(InertText.escape("lone \ud800 surrogate")).isEqualTo("lone \\ud800 surrogate");
-    assertThat(InertText.escape("private \ue000 unassigned \u0378")).isEqualTo("private \\ue000 unassigned \\u0378");
     assertThat(InertText.escape("typed \\e by the agent")).isEqualTo("typed \\\\e by the agent");
     assertThat(InertText.escape("café déploiement 配置")).isEqualTo("café déploiement 配置");
+  }
+
+  @Test
+  void namesEscapeCarriageReturnAndNewlineAndSpellsTheRestInHex() {
+    assertThat(InertText.escape("\u001b[2K\r\n\u009b")).isEqualTo("\\e[2K\\r\\n\\x9b");
+    assertThat(InertText.escape("private \ue000 unassigned \u0378")).isEqualTo("private \\ue000 unassigned \\u0378");
   }
 
   @Test

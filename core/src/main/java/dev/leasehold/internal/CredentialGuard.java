@@ -70,11 +70,15 @@ public final class CredentialGuard {
       "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
       "AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_WEB_IDENTITY_TOKEN_FILE");
 
+  /** The variable holding a broker client's token, read by the CLI and the MCP server. */
+  public static final String BROKER_TOKEN_VARIABLE = "LEASEHOLD_BROKER_TOKEN";
+  /** The variable naming the file that holds a broker client's token. */
+  public static final String BROKER_TOKEN_FILE_VARIABLE = "LEASEHOLD_BROKER_TOKEN_FILE";
   /**
-   * The variables of Leasehold's own broker client token ({@code LEASEHOLD_BROKER_TOKEN}, and the file holding it):
-   * whoever holds that token can ask for leases, so a child process never inherits it.
+   * {@link #BROKER_TOKEN_VARIABLE} and {@link #BROKER_TOKEN_FILE_VARIABLE}: whoever holds that token can ask for
+   * leases, so a child process never inherits them.
    */
-  public static final List<String> BROKER_TOKEN_VARIABLES = List.of("LEASEHOLD_BROKER_TOKEN", "LEASEHOLD_BROKER_TOKEN_FILE");
+  public static final List<String> BROKER_TOKEN_VARIABLES = List.of(BROKER_TOKEN_VARIABLE, BROKER_TOKEN_FILE_VARIABLE);
 
   /**
    * Every variable through which an AWS SDK or the AWS CLI in a child process would find credentials, a profile
