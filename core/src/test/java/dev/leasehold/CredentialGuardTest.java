@@ -10,7 +10,11 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.leasehold.iam.LocalVerifier;
+import dev.leasehold.internal.CredentialGuard;
 import java.net.URI;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -134,6 +138,44 @@ class CredentialGuardTest {
         .hasMessageNotContaining("AKIAENVLEAKCANARY001").hasMessageNotContaining("envSecretCanary");
     assertThatThrownBy(() -> builder().environment(Map.of("AWS_SESSION_TOKEN", "tok")).build())
         .isInstanceOf(UnsafeCredentialsException.class).hasMessageContaining("AWS_SESSION_TOKEN");
+  }
+
+  @Test
+  void theBuildCheckAndThePreDeployCheckNameTheSameCredentialVariables() {
+    assertThat(LocalVerifier.CREDENTIAL_VARIABLES).isSameAs(CredentialGuard.VARIABLES)
+        .containsExactly("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN");
+    for (String variable : CredentialGuard.VARIABLES) {
+      assertThatThrownBy(() -> builder().environment(Map.of(variable, "x")).build())
+          .isInstanceOf(UnsafeCredentialsException.class).hasMessageContaining(variable);
+      assertThat(LocalVerifier.verify(Map.of(variable, "x"), Path.of("/nonexistent/credentials"), "agent").get(0).passed())
+          .as(variable).isFalse();
+    }
+  }
+
+  @Test
+  void aLeasedChildInheritsNoOtherWayToCredentialsAProfileOrTheBrokerToken() {
+    Map<String, String> parent = new LinkedHashMap<>();
+    for (String name : List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
+        "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN",
+        "AWS_ROLE_SESSION_NAME", "AWS_SHARED_CREDENTIALS_FILE", "AWS_OTHER_CREDENTIALS_FILE",
+        "LEASEHOLD_BROKER_TOKEN", "LEASEHOLD_BROKER_TOKEN_FILE")) {
+      parent.put(name, "inherited");
+    }
+    parent.put("PATH", "/usr/bin");
+    parent.put("AWS_REGION", "eu-west-1");
+    parent.put("AWS_CONFIG_FILE", "/home/agent/.aws/config");
+
+    Map<String, String> child = CredentialGuard.leaseEnvironment(parent, URI.create("http://127.0.0.1:9/lease/1"),
+        "lease-token");
+
+    assertThat(child).containsExactly(Map.entry("PATH", "/usr/bin"), Map.entry("AWS_REGION", "eu-west-1"),
+        Map.entry("AWS_CONFIG_FILE", "/home/agent/.aws/config"),
+        Map.entry("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:9/lease/1"),
+        Map.entry("AWS_CONTAINER_AUTHORIZATION_TOKEN", "lease-token"));
+    assertThat(CredentialGuard.WITHHELD_FROM_CHILD).containsAll(CredentialGuard.VARIABLES)
+        .containsAll(CredentialGuard.PLATFORM_VARIABLES).containsAll(CredentialGuard.BROKER_TOKEN_VARIABLES);
   }
 
   @Test

@@ -29,4 +29,24 @@ class DurationsTest {
     assertThat(Durations.format(Duration.ofHours(1))).isEqualTo("1h");
     assertThat(Durations.format(Duration.ofSeconds(90))).isEqualTo("90s");
   }
+
+  @Test
+  void spellsDurationsForPeopleExactlyToTheSecond() {
+    assertThat(Durations.human(Duration.ofSeconds(45))).isEqualTo("45s");
+    assertThat(Durations.human(Duration.ofSeconds(90))).isEqualTo("1m 30s");
+    assertThat(Durations.human(Duration.ofSeconds(299))).isEqualTo("4m 59s");
+    assertThat(Durations.human(Duration.ofMinutes(15))).isEqualTo("15m");
+    assertThat(Durations.human(Duration.ofHours(1))).isEqualTo("1h");
+    assertThat(Durations.human(Duration.ofMinutes(65))).isEqualTo("1h 5m");
+    assertThat(Durations.human(Duration.ofSeconds(3630))).isEqualTo("1h 30s");
+    assertThat(Durations.human(Duration.ofSeconds(3930))).isEqualTo("1h 5m 30s");
+    assertThat(Durations.human(Duration.ofMillis(59_999))).as("a fraction of a second is dropped").isEqualTo("59s");
+  }
+
+  @Test
+  void spellsZeroAndNegativeDurationsAsZero() {
+    assertThat(Durations.human(Duration.ZERO)).isEqualTo("0s");
+    assertThat(Durations.human(Duration.ofMillis(400))).isEqualTo("0s");
+    assertThat(Durations.human(Duration.ofSeconds(-5))).isEqualTo("0s");
+  }
 }

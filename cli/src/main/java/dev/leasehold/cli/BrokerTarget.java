@@ -1,6 +1,7 @@
 package dev.leasehold.cli;
 
 import dev.leasehold.internal.BrokerClient;
+import dev.leasehold.internal.CredentialGuard;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +17,9 @@ final class BrokerTarget {
   /** The environment variable naming the broker's URL. */
   static final String BROKER_VARIABLE = "LEASEHOLD_BROKER";
   /** The environment variable holding the client token (prefer the file variable). */
-  static final String TOKEN_VARIABLE = "LEASEHOLD_BROKER_TOKEN";
+  static final String TOKEN_VARIABLE = CredentialGuard.BROKER_TOKEN_VARIABLE;
   /** The environment variable naming a file holding the client token. */
-  static final String TOKEN_FILE_VARIABLE = "LEASEHOLD_BROKER_TOKEN_FILE";
+  static final String TOKEN_FILE_VARIABLE = CredentialGuard.BROKER_TOKEN_FILE_VARIABLE;
 
   @Option(names = "--broker", paramLabel = "URL",
       description = "A running Leasehold broker, such as http://127.0.0.1:8512 (default: $" + BROKER_VARIABLE

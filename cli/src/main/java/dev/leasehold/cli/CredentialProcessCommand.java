@@ -3,6 +3,7 @@ package dev.leasehold.cli;
 import dev.leasehold.AccessRequest;
 import dev.leasehold.AgentSession;
 import dev.leasehold.InvalidRequestException;
+import dev.leasehold.approval.Durations;
 import dev.leasehold.broker.LeaseBroker;
 import dev.leasehold.internal.BrokerClient;
 import dev.leasehold.internal.CredentialGuard;
@@ -80,8 +81,8 @@ final class CredentialProcessCommand implements Callable<Integer> {
         return 0;
       }
       cache.remove(entry);
-      throw new InvalidRequestException("The approved lease for this task has " + Duration.between(now, expires)
-          .toSeconds() + " s left (it expires at " + expires + "), under the 10 minutes the AWS CLI and boto3 need. "
+      throw new InvalidRequestException("The approved lease for this task has "
+          + Durations.human(Duration.between(now, expires)) + " left (it expires at " + expires + "), under the 10 minutes the AWS CLI and boto3 need. "
           + "Leasehold never renews a lease silently: a new lease needs a new approval. Run the command again to ask "
           + "the human, and give the role 'duration: 25m' so a lease lasts longer for the SDKs.");
     }

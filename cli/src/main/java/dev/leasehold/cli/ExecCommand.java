@@ -3,13 +3,13 @@ package dev.leasehold.cli;
 import dev.leasehold.AccessRequest;
 import dev.leasehold.broker.LeaseBroker;
 import dev.leasehold.internal.BrokerClient;
+import dev.leasehold.internal.CredentialGuard;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -41,12 +41,6 @@ import picocli.CommandLine.Spec;
         "  The broker serves the same lease on every refresh, so refreshes never prompt; when a lease has under 10 "
             + "minutes left it answers the SDK's refresh with an error saying a new approval is needed."})
 final class ExecCommand implements Callable<Integer> {
-  /** Variables removed from CMD's environment: every other way an AWS SDK finds credentials or a profile. */
-  static final List<String> REMOVED = List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-      "AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-      "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN",
-      BrokerTarget.TOKEN_VARIABLE, BrokerTarget.TOKEN_FILE_VARIABLE);
-
   private final Cli cli;
   @Spec CommandSpec spec;
   @Mixin BrokerTarget target;
@@ -114,17 +108,12 @@ final class ExecCommand implements Callable<Integer> {
     }
   }
 
-  /** CMD's environment: ours, minus every AWS credential variable, plus the lease's endpoint and token. */
+  /**
+   * CMD's environment: ours, minus every other way an AWS SDK finds credentials, a profile or the broker
+   * token ({@link CredentialGuard#WITHHELD_FROM_CHILD}), plus the lease's endpoint and token.
+   */
   static Map<String, String> childEnvironment(Map<String, String> parent, BrokerClient.Grant grant) {
-    Map<String, String> env = new LinkedHashMap<>();
-    parent.forEach((k, v) -> {
-      if (!REMOVED.contains(k) && !(k.startsWith("AWS_") && k.endsWith("CREDENTIALS_FILE"))) {
-        env.put(k, v);
-      }
-    });
-    env.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", grant.credentialsUri().toString());
-    env.put("AWS_CONTAINER_AUTHORIZATION_TOKEN", grant.credentialsToken());
-    return env;
+    return CredentialGuard.leaseEnvironment(parent, grant.credentialsUri(), grant.credentialsToken());
   }
 
   private static Thread pump(InputStream from, OutputStream to) {

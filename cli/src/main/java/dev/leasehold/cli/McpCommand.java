@@ -2,7 +2,7 @@ package dev.leasehold.cli;
 
 import dev.leasehold.audit.AuditSink;
 import dev.leasehold.audit.JsonLinesAuditSink;
-import dev.leasehold.catalog.internal.Durations;
+import dev.leasehold.approval.Durations;
 import dev.leasehold.iam.AwsSharedFiles;
 import dev.leasehold.mcp.LeaseholdMcpServer;
 import java.io.IOException;
@@ -74,7 +74,7 @@ final class McpCommand implements Callable<Integer> {
       builder.allowFiles(allowFiles);
     }
     try {
-      builder.commandTimeout(Durations.parse(commandTimeout));
+      builder.commandTimeout(Durations.parse(commandTimeout).orElse(null));
     } catch (RuntimeException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--command-timeout must be a duration such as "
           + "90s or 2m, was '" + commandTimeout + "'");

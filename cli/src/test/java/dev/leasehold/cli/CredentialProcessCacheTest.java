@@ -90,7 +90,7 @@ class CredentialProcessCacheTest {
     Result refused = run();
     assertThat(refused.exit()).isEqualTo(1);
     assertThat(refused.out()).isEmpty();
-    assertThat(refused.err()).contains("a new lease needs a new approval", "Run the command again")
+    assertThat(refused.err()).contains("a new lease needs a new approval", "Run the command again", "has 9m 59s left")
         .doesNotContain(AwsStandIn.SECRET_PREFIX);
     assertThat(approver.requestCount()).isEqualTo(1);
     assertThat(home.resolve(".cache/leasehold/leases")).isEmptyDirectory();

@@ -246,6 +246,19 @@ class McpServerProcessTest {
   }
 
   @Test
+  @Order(8)
+  void aMalformedDurationIsAToolErrorBeforeAnyoneIsAsked() {
+    int asked = f.approver.requestCount();
+
+    CallToolResult r = mcp.call("request_aws_lease", Map.of("role", "s3-deploy", "reason",
+        "upload release 1.4.2 artifacts to the deploy bucket", "intent", List.of("s3:PutObject"), "duration", "soon"));
+
+    assertThat(r.isError()).isTrue();
+    assertThat(McpClientProcess.text(r)).contains("/duration");
+    assertThat(f.approver.requestCount()).isEqualTo(asked);
+  }
+
+  @Test
   @Order(100)
   void leasesStillHeldWhenTheClientDisconnectsAreEnded() throws Exception {
     // Another role: the broker allows three prompts per role and agent in ten minutes, and s3-deploy had them.

@@ -1,5 +1,6 @@
 package dev.leasehold.iam;
 
+import dev.leasehold.internal.CredentialGuard;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,9 +25,12 @@ import software.amazon.awssdk.profiles.ProfileFile;
  * thread-safe.
  */
 public final class LocalVerifier {
-  /** The environment variables that hand AWS credentials to every process that inherits them. */
-  public static final List<String> CREDENTIAL_VARIABLES =
-      List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN");
+  /**
+   * The environment variables that hand AWS credentials to every process that inherits them: the same list
+   * the session factory refuses at build time ({@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY},
+   * {@code AWS_SESSION_TOKEN}).
+   */
+  public static final List<String> CREDENTIAL_VARIABLES = CredentialGuard.VARIABLES;
 
   private LocalVerifier() {}
 

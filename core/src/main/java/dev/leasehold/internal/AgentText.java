@@ -1,16 +1,17 @@
 package dev.leasehold.internal;
 
 import dev.leasehold.InvalidRequestException;
+import dev.leasehold.approval.InertText;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * The one rule for text an agent writes that a human will read or that is stored: the reason, the intent's
- * actions and its resources. Such text is hostile, so it must be inert: no control characters (ESC, tab,
- * newline, ...), no invisible format characters (U+200B zero-width space, U+2060, ...), no bidirectional
- * overrides or isolates (U+202A-U+202E, U+2066-U+2069), no line or paragraph separators, no private-use,
- * unassigned or lone surrogate code points. {@link ReasonValidator} and intent validation both call
- * {@link #requireInert(String, String)}; nothing else decides what is inert.
+ * Refuses agent text that a human will read or that is stored (the reason, the intent's actions and its
+ * resources, an MCP command line) unless it is inert by {@link InertText}'s rule: the approval SPI defines
+ * which characters are not inert (controls, invisible format characters and bidirectional controls, line and
+ * paragraph separators, private-use, unassigned and lone surrogate code points), and the channels escape by
+ * the same rule. This class only turns a refusal into Leasehold's typed error. {@link ReasonValidator} and
+ * intent validation both call {@link #requireInert(String, String)}.
  */
 public final class AgentText {
   private AgentText() {}
@@ -23,14 +24,11 @@ public final class AgentText {
    * @throws InvalidRequestException naming the code point and its position, never quoting the text
    */
   public static void requireInert(String what, String text) {
-    for (int i = 0; i < text.length(); ) {
-      int cp = text.codePointAt(i);
-      if (!inert(cp)) {
-        throw new InvalidRequestException(String.format(Locale.ROOT,
-            "%s contains a control or invisible character (U+%04X at position %d); write it as one "
-                + "line of plain text without escape sequences, tabs or newlines.", what, cp, i));
-      }
-      i += Character.charCount(cp);
+    int i = InertText.firstNonInert(text);
+    if (i >= 0) {
+      throw new InvalidRequestException(String.format(Locale.ROOT,
+          "%s contains a control or invisible character (U+%04X at position %d); write it as one "
+              + "line of plain text without escape sequences, tabs or newlines.", what, text.codePointAt(i), i));
     }
   }
 
@@ -45,12 +43,5 @@ public final class AgentText {
     for (int i = 0; i < resources.size(); i++) {
       requireInert("The resource " + (i + 1), resources.get(i));
     }
-  }
-
-  private static boolean inert(int cp) {
-    int type = Character.getType(cp);
-    return !(type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
-        || type == Character.PARAGRAPH_SEPARATOR || type == Character.UNASSIGNED || type == Character.PRIVATE_USE
-        || type == Character.SURROGATE);
   }
 }

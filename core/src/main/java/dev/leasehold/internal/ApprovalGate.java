@@ -6,6 +6,7 @@ import dev.leasehold.GuardRails;
 import dev.leasehold.approval.ApprovalChannel;
 import dev.leasehold.approval.ApprovalRequest;
 import dev.leasehold.approval.Decision;
+import dev.leasehold.approval.Durations;
 import dev.leasehold.fleet.CooldownKey;
 import dev.leasehold.fleet.GuardRailStore;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -78,7 +79,7 @@ public final class ApprovalGate {
   public void takePrompt(String agent, String roleKey) {
     if (!store.tryTakePrompt(agent, roleKey, rails.approvalsPerRole(), rails.approvalWindow())) {
       throw new ApprovalRateLimitedException("Not asking a human again: role '" + roleKey + "' already had "
-          + rails.approvalsPerRole() + " approval prompts in the last " + human(rails.approvalWindow())
+          + rails.approvalsPerRole() + " approval prompts in the last " + Durations.human(rails.approvalWindow())
           + ". This limit protects approvers from prompt storms (MFA fatigue). Batch the work into one request, "
           + "or wait and try again later.");
     }
@@ -96,7 +97,7 @@ public final class ApprovalGate {
     if (!breaker.tryAcquirePermission()) {
       throw new ApprovalUnavailableException("The approval channel failed repeatedly and is paused (circuit "
           + "breaker open); nobody was asked about request " + request.id() + ". Fix the channel, then try again in "
-          + human(Duration.ofMillis(breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1))) + ".", null);
+          + Durations.human(Duration.ofMillis(breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1))) + ".", null);
     }
     long start = System.nanoTime();
     Duration wait = Duration.between(clock.instant(), request.decideBy()).plus(GRACE);
@@ -136,10 +137,8 @@ public final class ApprovalGate {
     return decision;
   }
 
+  /** {@link Durations#human(Duration)}, kept under this name for the callers that still use it. */
   static String human(Duration d) {
-    if (d.toMinutes() >= 1 && d.toSecondsPart() == 0) {
-      return d.toMinutes() + " min";
-    }
-    return d.toSeconds() + " s";
+    return Durations.human(d);
   }
 }

@@ -2,10 +2,13 @@ package dev.leasehold.internal;
 
 import dev.leasehold.UnsafeCredentialsException;
 import java.lang.reflect.Field;
+import java.net.URI;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
@@ -16,8 +19,10 @@ import software.amazon.awssdk.identity.spi.IdentityProvider;
 import software.amazon.awssdk.services.sts.StsClient;
 
 /**
- * Refuses base identities that an agent could use to bypass Leasehold. The only place in Leasehold that looks
- * at AWS credential variables, and it looks at their names only: values are never read.
+ * Refuses base identities that an agent could use to bypass Leasehold. The only place in Leasehold that names
+ * the AWS credential variables ({@link #VARIABLES}, refused here and by the local pre-deploy check) and the
+ * longer list a child process given a lease must not inherit ({@link #WITHHELD_FROM_CHILD}, used by
+ * {@code leasehold exec} and the MCP server's AWS CLI runs); it looks at their names only: values are never read.
  */
 public final class CredentialGuard {
   /** Set up on the first warning: a process that has nothing to warn about does not start a logging back end. */
@@ -65,9 +70,52 @@ public final class CredentialGuard {
       "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
       "AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_WEB_IDENTITY_TOKEN_FILE");
 
+  /** The variable holding a broker client's token, read by the CLI and the MCP server. */
+  public static final String BROKER_TOKEN_VARIABLE = "LEASEHOLD_BROKER_TOKEN";
+  /** The variable naming the file that holds a broker client's token. */
+  public static final String BROKER_TOKEN_FILE_VARIABLE = "LEASEHOLD_BROKER_TOKEN_FILE";
+  /**
+   * {@link #BROKER_TOKEN_VARIABLE} and {@link #BROKER_TOKEN_FILE_VARIABLE}: whoever holds that token can ask for
+   * leases, so a child process never inherits them.
+   */
+  public static final List<String> BROKER_TOKEN_VARIABLES = List.of(BROKER_TOKEN_VARIABLE, BROKER_TOKEN_FILE_VARIABLE);
+
+  /**
+   * Every variable through which an AWS SDK or the AWS CLI in a child process would find credentials, a profile
+   * or a role other than its lease: {@link #VARIABLES}, {@link #PLATFORM_VARIABLES}, the legacy
+   * {@code AWS_SECURITY_TOKEN}, the profile selectors {@code AWS_PROFILE} and {@code AWS_DEFAULT_PROFILE}, the
+   * web-identity role {@code AWS_ROLE_ARN} and {@code AWS_ROLE_SESSION_NAME}, and
+   * {@link #BROKER_TOKEN_VARIABLES}. {@link #leaseEnvironment(Map, URI, String)} also drops every
+   * {@code AWS_*CREDENTIALS_FILE}.
+   */
+  public static final List<String> WITHHELD_FROM_CHILD = Stream.of(VARIABLES, PLATFORM_VARIABLES,
+      List.of("AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME"),
+      BROKER_TOKEN_VARIABLES).flatMap(List::stream).toList();
+
   private static final int MAX_CHAIN_DEPTH = 16;
 
   private CredentialGuard() {}
+
+  /**
+   * The environment of a child process whose only AWS credentials are one lease served through the
+   * container-credentials protocol: {@code parent} without {@link #WITHHELD_FROM_CHILD} and without any
+   * {@code AWS_*CREDENTIALS_FILE}, plus {@code AWS_CONTAINER_CREDENTIALS_FULL_URI} and
+   * {@code AWS_CONTAINER_AUTHORIZATION_TOKEN} (which every AWS SDK and the AWS CLI read unmodified).
+   *
+   * @return a new, modifiable map in {@code parent}'s order, the two lease variables last
+   */
+  public static Map<String, String> leaseEnvironment(Map<String, String> parent, URI credentialsUri,
+      String credentialsToken) {
+    Map<String, String> env = new LinkedHashMap<>();
+    parent.forEach((name, value) -> {
+      if (!WITHHELD_FROM_CHILD.contains(name) && !(name.startsWith("AWS_") && name.endsWith("CREDENTIALS_FILE"))) {
+        env.put(name, value);
+      }
+    });
+    env.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", credentialsUri.toString());
+    env.put("AWS_CONTAINER_AUTHORIZATION_TOKEN", credentialsToken);
+    return env;
+  }
 
   /** The loggers of {@link #LEAKY_LOGGERS} that are at DEBUG or finer now, through SLF4J. */
   public static List<String> leakyLoggers() {

@@ -6,8 +6,8 @@ import java.util.Set;
 
 /**
  * Checks an agent-written reason. The reason is hostile text: it is shown to a human, stored in the audit
- * trail and sent to STS tags, so it must be concrete and inert ({@link AgentText}'s rule, the same one that
- * intent actions and resources follow).
+ * trail and sent to STS tags, so it must be concrete and inert ({@link dev.leasehold.approval.InertText}'s rule,
+ * checked through {@link AgentText} as for intent actions and resources).
  */
 public final class ReasonValidator {
   /** Shortest trimmed reason. */

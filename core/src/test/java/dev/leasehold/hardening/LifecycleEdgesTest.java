@@ -197,8 +197,8 @@ class LifecycleEdgesTest {
   void timeoutsAreWordedInMinutesOrSeconds() {
     try (AwsSessionFactory minute = leasehold(FakeApprover.expiring()).approvalTimeout(Duration.ofSeconds(60)).build();
          AwsSessionFactory seconds = leasehold(FakeApprover.expiring()).approvalTimeout(Duration.ofSeconds(90)).build()) {
-      assertThat(attempt(minute, 1)).isInstanceOf(ApprovalTimedOutException.class).hasMessageContaining("within 1 min.");
-      assertThat(attempt(seconds, 1)).isInstanceOf(ApprovalTimedOutException.class).hasMessageContaining("within 90 s.");
+      assertThat(attempt(minute, 1)).isInstanceOf(ApprovalTimedOutException.class).hasMessageContaining("within 1m.");
+      assertThat(attempt(seconds, 1)).isInstanceOf(ApprovalTimedOutException.class).hasMessageContaining("within 1m 30s.");
     }
   }
 

@@ -4,6 +4,7 @@ import dev.leasehold.approval.ApprovalChannel;
 import dev.leasehold.approval.ApprovalChannelException;
 import dev.leasehold.approval.ApprovalRequest;
 import dev.leasehold.approval.Decision;
+import dev.leasehold.approval.InertText;
 import java.io.IOError;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -130,7 +131,7 @@ public final class ConsoleApprovalChannel implements ApprovalChannel {
       return new Dialogue(io, request, approver, deadline, clock, useColor, closed::get).run();
     } catch (IOError | UncheckedIOException e) {
       throw new ApprovalChannelException(ApprovalChannelException.Kind.UNAVAILABLE,
-          "The console approval channel lost " + io + " while asking about request " + Text.inert(request.id())
+          "The console approval channel lost " + io + " while asking about request " + InertText.escape(request.id())
               + "; nothing was approved.", e);
     } finally {
       turnstile.leave();
@@ -234,7 +235,7 @@ public final class ConsoleApprovalChannel implements ApprovalChannel {
       Objects.requireNonNull(approver, "approver == null");
       if (!APPROVER.matcher(approver).matches()) {
         throw new IllegalArgumentException("approver must be 1-64 characters of letters, digits and _ . = + @ -"
-            + " (it is recorded in the audit trail and in AWS session tags), was '" + Text.inert(approver) + "'");
+            + " (it is recorded in the audit trail and in AWS session tags), was '" + InertText.escape(approver) + "'");
       }
       this.approver = approver;
       return this;
@@ -298,7 +299,7 @@ public final class ConsoleApprovalChannel implements ApprovalChannel {
         String user = System.getProperty("user.name", "");
         if (!APPROVER.matcher(user).matches()) {
           throw new ApprovalChannelException(ApprovalChannelException.Kind.CONFIGURATION,
-              "The OS user name '" + Text.inert(user) + "' cannot be recorded as the approver; set 'approver' "
+              "The OS user name '" + InertText.escape(user) + "' cannot be recorded as the approver; set 'approver' "
                   + "to 1-64 characters of letters, digits and _ . = + @ -");
         }
         name = user;

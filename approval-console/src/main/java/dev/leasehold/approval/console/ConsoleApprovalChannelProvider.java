@@ -4,6 +4,7 @@ import dev.leasehold.approval.ApprovalChannel;
 import dev.leasehold.approval.ApprovalChannelException;
 import dev.leasehold.approval.ApprovalChannelProvider;
 import dev.leasehold.approval.Durations;
+import dev.leasehold.approval.InertText;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -73,7 +74,7 @@ public final class ConsoleApprovalChannelProvider implements ApprovalChannelProv
   }
 
   static Duration duration(String value) {
-    return Durations.parse(value).orElseThrow(() -> new IllegalArgumentException("'" + Text.inert(value)
+    return Durations.parse(value).orElseThrow(() -> new IllegalArgumentException("'" + InertText.escape(value)
         + "' is not a duration; use ISO-8601 such as PT2M, or a whole number of s, m or h such as 90s or 2m"));
   }
 
@@ -86,14 +87,14 @@ public final class ConsoleApprovalChannelProvider implements ApprovalChannelProv
       case "off":
         return ConsoleApprovalChannel.Color.OFF;
       default:
-        throw new IllegalArgumentException("'" + Text.inert(value) + "' is not one of auto, on, off");
+        throw new IllegalArgumentException("'" + InertText.escape(value) + "' is not one of auto, on, off");
     }
   }
 
   private static String quoted(Set<String> keys) {
     StringBuilder out = new StringBuilder();
     for (String key : keys) {
-      out.append(out.length() > 0 ? ", " : "").append('\'').append(Text.inert(key)).append('\'');
+      out.append(out.length() > 0 ? ", " : "").append('\'').append(InertText.escape(key)).append('\'');
     }
     return out.toString();
   }

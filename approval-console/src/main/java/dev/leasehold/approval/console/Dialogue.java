@@ -3,6 +3,8 @@ package dev.leasehold.approval.console;
 import dev.leasehold.approval.ApprovalChannelException;
 import dev.leasehold.approval.ApprovalRequest;
 import dev.leasehold.approval.Decision;
+import dev.leasehold.approval.Durations;
+import dev.leasehold.approval.InertText;
 import dev.leasehold.approval.MfaCode;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,7 +21,7 @@ import java.util.function.BooleanSupplier;
  * <p>The rules live here: nothing is approved unless the human typed {@code y}; a production role also
  * needs its key typed exactly (one try: a mismatch denies, because the human may be looking at the wrong
  * request); an MFA code gets {@value #MFA_ATTEMPTS} tries and is read without echo; every read stops at
- * {@code deadline}. All request text is printed through {@link Text#inert(String)}.
+ * {@code deadline}. All request text is printed through {@link InertText#escape(String)}.
  */
 final class Dialogue {
 
@@ -50,8 +52,8 @@ final class Dialogue {
     io.discardTypeahead();
     io.print(summary(Math.max(40, Math.min(100, io.width() - 1))));
     while (true) {
-      ConsoleIo.Answer answer = ask("Approve request " + Text.inert(request.id()) + "? [y/n] ("
-          + Text.duration(left()) + " left): ", false);
+      ConsoleIo.Answer answer = ask("Approve request " + InertText.escape(request.id()) + "? [y/n] ("
+          + Durations.human(left()) + " left): ", false);
       if (answer.status() != ConsoleIo.Status.LINE) {
         return undecided(answer);
       }
@@ -70,12 +72,12 @@ final class Dialogue {
   private Decision approve() {
     if (request.requiresRoleKeyConfirmation()) {
       ConsoleIo.Answer key = ask(loud("Production role:") + " type the role key ("
-          + Text.inert(request.roleKey()) + ") to approve: ", false);
+          + InertText.escape(request.roleKey()) + ") to approve: ", false);
       if (key.status() != ConsoleIo.Status.LINE) {
         return undecided(key);
       }
       if (!key.text().strip().equals(request.roleKey())) {
-        return denied("The role key does not match: request " + Text.inert(request.id()) + " DENIED.",
+        return denied("The role key does not match: request " + InertText.escape(request.id()) + " DENIED.",
             "role key not confirmed");
       }
     }
@@ -93,18 +95,18 @@ final class Dialogue {
       }
       io.print("That is not a 6-digit code (attempt " + attempt + " of " + MFA_ATTEMPTS + ").\n");
     }
-    return denied(MFA_ATTEMPTS + " malformed MFA codes: request " + Text.inert(request.id()) + " DENIED.",
+    return denied(MFA_ATTEMPTS + " malformed MFA codes: request " + InertText.escape(request.id()) + " DENIED.",
         "denied after " + MFA_ATTEMPTS + " malformed MFA codes");
   }
 
   private Decision deny() {
     ConsoleIo.Answer note = ask("Note for the agent (optional, one line, Enter to skip): ", false);
-    String text = note.status() == ConsoleIo.Status.LINE ? Text.inert(note.text().strip()) : "";
-    return denied("Request " + Text.inert(request.id()) + " DENIED by " + approver + ".", text);
+    String text = note.status() == ConsoleIo.Status.LINE ? InertText.escape(note.text().strip()) : "";
+    return denied("Request " + InertText.escape(request.id()) + " DENIED by " + approver + ".", text);
   }
 
   private Decision approved(Decision.Approved decision) {
-    io.print(paint("32", "Request " + Text.inert(request.id()) + " APPROVED by " + approver + ".") + "\n");
+    io.print(paint("32", "Request " + InertText.escape(request.id()) + " APPROVED by " + approver + ".") + "\n");
     return decision;
   }
 
@@ -114,7 +116,7 @@ final class Dialogue {
   }
 
   private Decision undecided(ConsoleIo.Answer answer) {
-    String id = Text.inert(request.id());
+    String id = InertText.escape(request.id());
     switch (answer.status()) {
       case TIMEOUT -> io.print(paint("33", "No decision by " + instant(deadline) + ": request " + id
           + " EXPIRED.") + "\n");
@@ -141,25 +143,25 @@ final class Dialogue {
     String title = "+-- Leasehold approval request "
         + (request.isProduction() ? "-- " + loud("!!! PRODUCTION !!!") + " " : "");
     out.append(title).append("-".repeat(Math.max(3, width - visible(title)))).append('\n');
-    field(out, "Request", Text.inert(request.id()), valueWidth);
+    field(out, "Request", InertText.escape(request.id()), valueWidth);
     field(out, "Digest", request.digest() + " (compare with the agent's log)", valueWidth);
-    field(out, "Agent", Text.inert(request.agent()), valueWidth);
-    field(out, "Role", Text.inert(request.roleKey()), valueWidth);
-    field(out, "", Text.inert(request.roleArn()), valueWidth);
-    String environment = Text.inert(request.environment());
+    field(out, "Agent", InertText.escape(request.agent()), valueWidth);
+    field(out, "Role", InertText.escape(request.roleKey()), valueWidth);
+    field(out, "", InertText.escape(request.roleArn()), valueWidth);
+    String environment = InertText.escape(request.environment());
     if (request.isProduction()) {
       field(out, "Env", environment.toUpperCase(Locale.ROOT) + " !!! PRODUCTION ROLE !!!", valueWidth, true);
     } else {
       field(out, "Env", environment, valueWidth);
     }
-    field(out, "Reason", Text.inert(request.reason()), valueWidth);
+    field(out, "Reason", InertText.escape(request.reason()), valueWidth);
     List<String> actions = request.intentActions();
     if (actions.isEmpty()) {
       field(out, "Actions", "(none declared: everything the role allows)", valueWidth);
     }
     for (int i = 0; i < actions.size(); i++) {
       boolean writes = request.writingActions().contains(actions.get(i));
-      field(out, i == 0 ? "Actions" : "", Text.inert(actions.get(i)) + (writes ? "  <- WRITES" : ""), valueWidth, writes);
+      field(out, i == 0 ? "Actions" : "", InertText.escape(actions.get(i)) + (writes ? "  <- WRITES" : ""), valueWidth, writes);
     }
     if (!request.writingActions().isEmpty()) {
       field(out, "Writes", "!!! " + request.writingActions().size() + " of " + actions.size()
@@ -168,8 +170,8 @@ final class Dialogue {
       field(out, "Writes", "none: every action only reads or lists", valueWidth);
     }
     list(out, "Resources", request.intentResources(), "(none declared: the role's own resources)", valueWidth);
-    field(out, "Lease", Text.duration(request.duration()) + " from approval", valueWidth);
-    field(out, "Decide", "within " + Text.duration(left()) + " (by " + instant(deadline) + ")", valueWidth);
+    field(out, "Lease", Durations.human(request.duration()) + " from approval", valueWidth);
+    field(out, "Decide", "within " + Durations.human(left()) + " (by " + instant(deadline) + ")", valueWidth);
     out.append('+').append("-".repeat(width - 1)).append('\n');
     return out.toString();
   }
@@ -179,7 +181,7 @@ final class Dialogue {
       field(out, label, none, width);
     }
     for (int i = 0; i < values.size(); i++) {
-      field(out, i == 0 ? label : "", Text.inert(values.get(i)), width);
+      field(out, i == 0 ? label : "", InertText.escape(values.get(i)), width);
     }
   }
 

@@ -1,56 +1,15 @@
 package dev.leasehold.approval.console;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Makes agent-written text safe to print on a terminal, and wraps it.
- *
- * <p>{@link #inert(String)} is the one place where text from a request is made harmless: every control,
- * format and line/paragraph separator character is replaced by a visible escape, so no ANSI sequence,
- * carriage return, newline, bidi override or invisible tag character ever reaches the terminal. A
- * backslash is doubled so that an escape the agent typed cannot pass for one this class produced.
+ * Wraps text for the request frame. Making agent text inert is not done here: every value is passed through
+ * {@link dev.leasehold.approval.InertText#escape(String)} (the SPI's one rule) before it is wrapped.
  */
 final class Text {
 
   private Text() {}
-
-  /** {@code text} with every character that could steer a terminal replaced by a visible escape. */
-  static String inert(String text) {
-    StringBuilder out = new StringBuilder(text.length() + 16);
-    text.codePoints().forEach(cp -> {
-      switch (cp) {
-        case '\\' -> out.append("\\\\");
-        case 0x1B -> out.append("\\e");
-        case '\r' -> out.append("\\r");
-        case '\n' -> out.append("\\n");
-        case '\t' -> out.append("\\t");
-        default -> {
-          if (!isUnsafe(cp)) {
-            out.appendCodePoint(cp);
-          } else if (cp <= 0xFF) {
-            out.append(String.format("\\x%02x", cp));
-          } else if (cp <= 0xFFFF) {
-            out.append(String.format("\\u%04x", cp));
-          } else {
-            out.append(String.format("\\u{%x}", cp));
-          }
-        }
-      }
-    });
-    return out.toString();
-  }
-
-  private static boolean isUnsafe(int cp) {
-    switch (Character.getType(cp)) {
-      case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
-          Character.SURROGATE:
-        return true;
-      default:
-        return false;
-    }
-  }
 
   /**
    * Splits {@code text} into lines of at most {@code width} characters, breaking at spaces and splitting
@@ -82,20 +41,5 @@ final class Text {
       lines.add(line.toString());
     }
     return lines;
-  }
-
-  /** A duration for humans: {@code 1h 5m}, {@code 4m 59s}, {@code 45s}. */
-  static String duration(Duration duration) {
-    long seconds = Math.max(0, duration.toSeconds());
-    long h = seconds / 3600;
-    long m = seconds % 3600 / 60;
-    long s = seconds % 60;
-    if (h > 0) {
-      return h + "h" + (m > 0 ? " " + m + "m" : "");
-    }
-    if (m > 0) {
-      return m + "m" + (s > 0 ? " " + s + "s" : "");
-    }
-    return s + "s";
   }
 }

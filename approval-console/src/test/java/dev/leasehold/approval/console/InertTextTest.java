@@ -54,16 +54,6 @@ class InertTextTest {
   }
 
   @Test
-  void escapesEveryKindOfInvisibleOrSteeringCharacterVisibly() {
-    assertThat(Text.inert("a\tb\u0000c\u007fd")).isEqualTo("a\\tb\\x00c\\x7fd");
-    assertThat(Text.inert("\u2028\u2029\u200b\ufeff")).isEqualTo("\\u2028\\u2029\\u200b\\ufeff");
-    assertThat(Text.inert("hidden\udb40\udc41")).isEqualTo("hidden\\u{e0041}");
-    assertThat(Text.inert("lone \ud800 surrogate")).isEqualTo("lone \\ud800 surrogate");
-    assertThat(Text.inert("typed \\e by the agent")).isEqualTo("typed \\\\e by the agent");
-    assertThat(Text.inert("café déploiement 配置")).isEqualTo("café déploiement 配置");
-  }
-
-  @Test
   void aLongReasonIsWrappedInsideTheFrameWithNothingCut() throws Exception {
     String reason = IntStream.rangeClosed(1, 60).mapToObj(i -> "word" + i).collect(Collectors.joining(" "))
         + " " + "x".repeat(150);

@@ -60,7 +60,7 @@ class SlackApprovalFlowTest {
         "Environment: dev",
         "Role: s3-deploy",
         "Agent: hermes",
-        "Lease: 15 min",
+        "Lease: 15m",
         "Request id: " + request.id(),
         "Digest: " + request.digest(),
         "Decide by: 2030-01-02T03:06:05Z (UTC)",

@@ -50,4 +50,27 @@ class SlackInjectionTest {
         .allSatisfy(t -> assertThat(t.type()).isEqualTo("plain_text"));
     assertThat(update.get("text")).doesNotContain("<!here>");
   }
+
+  @Test
+  void controlInvisibleAndBidiCharactersReachSlackOnlyAsVisibleEscapes() throws Exception {
+    ApprovalRequest request = slack.request()
+        .agent("her\u001b[8mmes")
+        .reason("rotate the keys \u202eoiranecs\u202c now\nRole: prod-admin")
+        .intentActions(List.of("s3:Get\u200bObject"))
+        .build();
+    CompletableFuture<Decision> decision = slack.decideAsync(slack.channel(), request);
+
+    Map<String, String> posted = slack.awaitPosted();
+
+    List<Text> texts = texts(posted.get("blocks"));
+    assertThat(texts).extracting(Text::text).contains("Agent: her\\e[8mmes",
+        "Reason: rotate the keys \\u202eoiranecs\\u202c now\\nRole: prod-admin",
+        "Intent: s3:Get\\u200bObject\nResources: arn:aws:s3:::docs-bucket/*");
+    assertThat(texts).extracting(Text::text)
+        .noneSatisfy(t -> assertThat(t).containsAnyOf("\u001b", "\u202e", "\u202c", "\u200b", "now\nRole"));
+    assertThat(posted.get("text")).isEqualTo("Leasehold: approve AWS role s3-deploy (dev) for agent her\\e[8mmes?");
+
+    slack.click("leasehold_deny", APPROVER, request.id());
+    decision.get(10, TimeUnit.SECONDS);
+  }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.leasehold.approval.Durations;
 import dev.leasehold.catalog.AgentIdentity;
 import dev.leasehold.catalog.BrokerIdentity;
 import dev.leasehold.catalog.CatalogInvalidException;
@@ -524,7 +525,7 @@ public final class CatalogReader {
     if (text == null) {
       return null;
     }
-    Duration d = Durations.parse(text);
+    Duration d = Durations.parse(text).orElse(null);
     if (d == null) {
       sink.at(m.value(), "duration '" + text + "' must be written like 15m, 900s or PT15M");
       return null;

@@ -1,5 +1,6 @@
 package dev.leasehold.mcp.internal;
 
+import dev.leasehold.internal.CredentialGuard;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,13 +23,12 @@ import java.util.concurrent.TimeUnit;
  * {@code outputLimit} bytes. Thread-safe.
  */
 public final class CliRunner {
-  /** Variables never passed to the child (besides every {@code AWS_*CREDENTIALS_FILE}). */
-  public static final List<String> REMOVED = List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-      "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
-      "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-      "AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_WEB_IDENTITY_TOKEN_FILE",
-      "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME", "AWS_CONFIG_FILE", "AWS_ENDPOINT_URL", "AWS_CA_BUNDLE",
-      "LEASEHOLD_BROKER_TOKEN", "LEASEHOLD_BROKER_TOKEN_FILE");
+  /**
+   * Variables the child never inherits besides {@link CredentialGuard#WITHHELD_FROM_CHILD}: the operator's
+   * endpoint and CA bundle (the operator's endpoint is given as {@code --endpoint-url} instead). Every
+   * {@code AWS_ENDPOINT_URL_*} is dropped too, and the config file is replaced by {@code /dev/null}.
+   */
+  static final List<String> OPERATOR_ONLY = List.of("AWS_ENDPOINT_URL", "AWS_CA_BUNDLE");
 
   /** The outcome of one run; output already cut to the limit (not yet redacted). */
   public record Outcome(int exitCode, String stdout, String stderr, boolean truncated, boolean timedOut) {}
@@ -92,19 +91,12 @@ public final class CliRunner {
   /** The child's environment: no other credentials, no profile or config file, the lease's endpoint and token. */
   public static Map<String, String> childEnvironment(Map<String, String> parent, URI credentialsUri,
       String credentialsToken) {
-    Map<String, String> env = new LinkedHashMap<>();
-    parent.forEach((k, v) -> {
-      if (!REMOVED.contains(k) && !(k.startsWith("AWS_") && k.endsWith("CREDENTIALS_FILE"))
-          && !k.startsWith("AWS_ENDPOINT_URL")) {
-        env.put(k, v);
-      }
-    });
+    Map<String, String> env = CredentialGuard.leaseEnvironment(parent, credentialsUri, credentialsToken);
+    env.keySet().removeIf(k -> OPERATOR_ONLY.contains(k) || k.startsWith("AWS_ENDPOINT_URL"));
     env.put("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
     env.put("AWS_CONFIG_FILE", "/dev/null");
     env.put("AWS_EC2_METADATA_DISABLED", "true");
     env.put("AWS_PAGER", "");
-    env.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", credentialsUri.toString());
-    env.put("AWS_CONTAINER_AUTHORIZATION_TOKEN", credentialsToken);
     return env;
   }
 

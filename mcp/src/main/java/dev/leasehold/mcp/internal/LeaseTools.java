@@ -12,7 +12,7 @@ import dev.leasehold.SessionExpiredException;
 import dev.leasehold.audit.AuditEvent;
 import dev.leasehold.audit.AuditEventType;
 import dev.leasehold.audit.AuditSink;
-import dev.leasehold.catalog.internal.Durations;
+import dev.leasehold.approval.Durations;
 import dev.leasehold.internal.AgentText;
 import dev.leasehold.internal.BrokerClient;
 import dev.leasehold.policy.internal.Glob;
@@ -123,7 +123,8 @@ public final class LeaseTools {
       AccessRequest.Builder b = AccessRequest.builder().role(string(args, "role")).reason(string(args, "reason"))
           .intent(strings(args, "intent")).resources(strings(args, "resources"));
       if (args.get("duration") != null) {
-        b.duration(Durations.parse(string(args, "duration")));
+        b.duration(Durations.parse(string(args, "duration")).orElseThrow(() -> new InvalidRequestException(
+            "'duration' must be written like 25m, 1500s or PT25M.")));
       }
       request = b.build();
       AgentText.requireInert("The reason", request.reason());
@@ -206,8 +207,8 @@ public final class LeaseTools {
     Duration left = Duration.between(now, grant.expiresAt());
     if (left.compareTo(CLI_MINIMUM_REMAINING) < 0) {
       audit(AuditEventType.CALL_REFUSED, exchange, id, lease, "call_aws", "too-short",
-          left.toSeconds() + " s left");
-      return error("Lease " + id + " has " + left.toSeconds() + " s left; the AWS CLI cannot use credentials with "
+          Durations.human(left) + " left");
+      return error("Lease " + id + " has " + Durations.human(left) + " left; the AWS CLI cannot use credentials with "
           + "under " + CLI_MINIMUM_REMAINING.toMinutes() + " minutes left. Request a new lease with request_aws_lease "
           + "(a human approves it again).", "too-short");
     }

@@ -19,17 +19,21 @@ import com.slack.api.model.block.composition.TextObject;
 import com.slack.api.model.view.View;
 import dev.leasehold.approval.ApprovalRequest;
 import dev.leasehold.approval.DecisionRelay;
+import dev.leasehold.approval.Durations;
+import dev.leasehold.approval.InertText;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The Block Kit that approvers see: the request message, its outcome, and the approval modal.
  *
  * <p>The rule: agent-written and request text only ever goes into {@code plain_text} objects (with emoji
  * parsing off), which Slack never parses as mrkdwn, so it cannot mention anyone, link anywhere or format
- * anything. The few mrkdwn strings hold only this class's own words and Slack ids checked against
+ * anything; it is also made inert first ({@link InertText#escape(String)}, the rule core refuses requests by),
+ * so no control, invisible or bidirectional character reaches the approver. The few mrkdwn strings hold only this class's own words and Slack ids checked against
  * {@link Settings#USER_ID}; {@link #escape(String)} is applied to anything else that reaches mrkdwn, such
  * as the notification text. The MFA code never appears here. Stateless.
  */
@@ -57,8 +61,8 @@ final class ApprovalMessages {
 
   /** The notification text (shown where blocks are not): role and environment only, escaped. */
   static String notification(ApprovalRequest request) {
-    return escape("Leasehold: approve AWS role " + request.roleKey() + " (" + request.environment() + ") for agent "
-        + request.agent() + "?");
+    return escape("Leasehold: approve AWS role " + shown(request.roleKey()) + " (" + shown(request.environment())
+        + ") for agent " + shown(request.agent()) + "?");
   }
 
   /**
@@ -110,8 +114,9 @@ final class ApprovalMessages {
    */
   static View approvalModal(DecisionRelay.RelayedRequest request) {
     List<LayoutBlock> blocks = new ArrayList<>();
-    blocks.add(section(s -> s.text(plain(limit("Role " + request.roleKey() + " (" + request.environment()
-        + "), request " + request.requestId() + ", digest " + request.digest()
+    blocks.add(section(s -> s.text(plain(limit("Role " + shown(request.roleKey()) + " ("
+        + shown(request.environment()) + "), request " + shown(request.requestId()) + ", digest "
+        + shown(request.digest())
         + ". Compare the digest with the agent's log before you approve.", SECTION_MAX)))));
     if (request.requiresRoleKeyConfirmation()) {
       blocks.add(input(i -> i.blockId(ROLE_KEY_BLOCK)
@@ -121,7 +126,7 @@ final class ApprovalMessages {
     if (request.requiresMfa()) {
       blocks.add(input(i -> i.blockId(MFA_BLOCK)
           .label(plain("MFA code"))
-          .hint(plain(limit("The current 6-digit code of the MFA device of agent " + request.agent() + ".",
+          .hint(plain(limit("The current 6-digit code of the MFA device of agent " + shown(request.agent()) + ".",
               FIELD_MAX)))
           .element(plainTextInput(p -> p.actionId(MFA_INPUT).minLength(6).maxLength(6)
               .placeholder(plain("6 digits"))))));
@@ -139,40 +144,44 @@ final class ApprovalMessages {
     boolean prod = request.isProduction();
     List<LayoutBlock> blocks = new ArrayList<>();
     blocks.add(header(h -> h.text(plain(limit((prod ? "PRODUCTION: " : "") + "AWS role request: "
-        + request.roleKey(), HEADER_MAX)))));
+        + shown(request.roleKey()), HEADER_MAX)))));
     if (prod) {
       blocks.add(section(s -> s.text(markdownText(":rotating_light: *Production role.* "
           + "Approving asks you to type the role key."))));
     }
     List<TextObject> fields = List.of(
-        field("Environment: " + request.environment() + (prod ? " (PRODUCTION)" : "")),
-        field("Role: " + request.roleKey()),
-        field("Agent: " + request.agent()),
-        field("Lease: " + lease(request)),
-        field("Request id: " + request.id()),
-        field("Digest: " + request.digest()),
+        field("Environment: " + shown(request.environment()) + (prod ? " (PRODUCTION)" : "")),
+        field("Role: " + shown(request.roleKey())),
+        field("Agent: " + shown(request.agent())),
+        field("Lease: " + Durations.human(request.duration())),
+        field("Request id: " + shown(request.id())),
+        field("Digest: " + shown(request.digest())),
         field("Decide by: " + time(deadline)));
     blocks.add(section(s -> s.fields(fields)));
-    blocks.add(text("Role ARN: " + request.roleArn()));
-    blocks.add(text("Reason: " + request.reason()));
+    blocks.add(text("Role ARN: " + shown(request.roleArn())));
+    blocks.add(text("Reason: " + shown(request.reason())));
     String intent = request.intentActions().isEmpty()
         ? "none declared; the lease carries all of the role's permissions"
-        : String.join(", ", request.intentActions());
+        : shown(request.intentActions());
     blocks.add(text("Intent: " + intent + (request.intentResources().isEmpty()
-        ? "" : "\nResources: " + String.join(", ", request.intentResources()))));
+        ? "" : "\nResources: " + shown(request.intentResources()))));
     if (!request.writingActions().isEmpty()) {
       blocks.add(section(s -> s.text(markdownText(limit(":warning: *WRITES:* " + request.writingActions().size() + " of "
-          + request.intentActions().size() + " actions change things: " + escape(String.join(", ",
-              request.writingActions())), SECTION_MAX)))));
+          + request.intentActions().size() + " actions change things: " + escape(shown(request.writingActions())),
+          SECTION_MAX)))));
     } else if (!request.intentActions().isEmpty()) {
       blocks.add(text("Writes: none; every action only reads or lists."));
     }
     return blocks;
   }
 
-  private static String lease(ApprovalRequest request) {
-    long seconds = request.duration().toSeconds();
-    return seconds % 60 == 0 ? seconds / 60 + " min" : seconds + " s";
+  /** Request text as approvers see it: inert by the SPI's one rule ({@link InertText#escape(String)}). */
+  private static String shown(String text) {
+    return InertText.escape(text);
+  }
+
+  private static String shown(List<String> texts) {
+    return texts.stream().map(InertText::escape).collect(Collectors.joining(", "));
   }
 
   private static String mention(String user) {
