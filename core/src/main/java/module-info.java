@@ -45,8 +45,6 @@ module dev.leasehold.core {
       dev.leasehold.broker, dev.leasehold.mcp, dev.leasehold.cli;
   exports dev.leasehold.audit.internal to
       dev.leasehold.fleet.postgres;
-  exports dev.leasehold.catalog.internal to
-      dev.leasehold.mcp, dev.leasehold.cli;
   exports dev.leasehold.policy.internal to
       dev.leasehold.mcp;
 }

@@ -215,7 +215,7 @@ class SessionFactoryTest {
     try (AwsSessionFactory leasehold = factory(approver)) {
       assertThatThrownBy(() -> leasehold.open(AccessRequest.builder().role("s3-deploy").reason(REASON)
           .duration(Duration.ofHours(1)).build()))
-          .isInstanceOf(InvalidRequestException.class).hasMessageContaining("between 15 min and 15m");
+          .isInstanceOf(InvalidRequestException.class).hasMessageContaining("between 15m and 15m; 1h was asked. Ask for 15m or less.");
     }
     assertThat(approver.requestCount()).isZero();
   }

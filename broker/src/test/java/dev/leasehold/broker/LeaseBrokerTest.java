@@ -181,7 +181,7 @@ class LeaseBrokerTest {
 
     assertThat(response.statusCode()).isEqualTo(403);
     assertThat(JSON.readTree(response.body()).get("Message").asText())
-        .contains("new lease needs a new approval", "under the 10 minutes AWS SDKs need");
+        .contains("new lease needs a new approval", "under the 10m AWS SDKs need");
     assertThat(response.body()).doesNotContain(StsStub.ACCESS_KEY_ID, StsStub.SESSION_TOKEN);
     assertThat(approver.requestCount()).isEqualTo(1);
   }

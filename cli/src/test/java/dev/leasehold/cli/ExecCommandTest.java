@@ -189,7 +189,7 @@ class ExecCommandTest {
       mover.join();
 
       assertThat(r.exit()).isNotZero();
-      assertThat(r.err()).containsIgnoringCase("a new lease needs a new approval").contains("598 s left");
+      assertThat(r.err()).containsIgnoringCase("a new lease needs a new approval").contains("9m 58s left");
       assertThat(f.approver.requestCount()).isEqualTo(1);
       assertThat(f.aws.callerIdentityKeys()).isEmpty();
     }

@@ -76,7 +76,7 @@ class McpLeaseOutcomesTest {
           "request a new lease with request_aws_lease (a human approves it again)");
       assertThat(tooShort.isError()).isTrue();
       assertThat(McpClientProcess.text(tooShort)).contains("Lease " + shortLease + " has ",
-          "the AWS CLI cannot use credentials with under 10 minutes left",
+          "the AWS CLI cannot use credentials with under 10m left",
           "Request a new lease with request_aws_lease (a human approves it again)");
       assertThat(f.aws.callerIdentityKeys()).isEmpty();
       assertThat(f.approver.requestCount()).isEqualTo(2);

@@ -8,6 +8,7 @@ import dev.leasehold.ApprovalUnavailableException;
 import dev.leasehold.BaseCredentialsException;
 import dev.leasehold.LeaseholdException;
 import dev.leasehold.approval.Decision;
+import dev.leasehold.approval.Durations;
 import dev.leasehold.fleet.TaskOutcome;
 import java.time.Duration;
 
@@ -39,7 +40,7 @@ final class Answers {
   /** Nobody decided on request {@code id} within {@code approvalTimeout}. */
   static ApprovalTimedOutException expired(String id, String roleKey, Duration approvalTimeout) {
     return new ApprovalTimedOutException("Nobody decided on request " + id + " for role '" + roleKey
-        + "' within " + ApprovalGate.human(approvalTimeout) + ". Nothing reached AWS. Ask again only if the task "
+        + "' within " + Durations.human(approvalTimeout) + ". Nothing reached AWS. Ask again only if the task "
         + "is still needed.");
   }
 
@@ -73,7 +74,7 @@ final class Answers {
 
   /** This caller waited {@code joinTimeout} for the flight of the same task in this process. */
   static ApprovalTimedOutException joinTimedOut(String roleKey, Duration joinTimeout) {
-    return new ApprovalTimedOutException("Waited " + joinTimeout.toSeconds() + " s for the approval already in "
+    return new ApprovalTimedOutException("Waited " + Durations.human(joinTimeout) + " for the approval already in "
         + "flight for the same task on role '" + roleKey + "' without an answer. Try again later.");
   }
 

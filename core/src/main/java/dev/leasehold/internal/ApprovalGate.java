@@ -136,9 +136,4 @@ public final class ApprovalGate {
     breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     return decision;
   }
-
-  /** {@link Durations#human(Duration)}, kept under this name for the callers that still use it. */
-  static String human(Duration d) {
-    return Durations.human(d);
-  }
 }

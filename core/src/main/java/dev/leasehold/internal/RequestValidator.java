@@ -5,6 +5,7 @@ import dev.leasehold.InvalidRequestException;
 import dev.leasehold.LeaseholdException;
 import dev.leasehold.OutOfScopeException;
 import dev.leasehold.UnknownActionException;
+import dev.leasehold.approval.Durations;
 import dev.leasehold.catalog.RoleCatalog;
 import dev.leasehold.catalog.RoleSpec;
 import dev.leasehold.policy.IamActions;
@@ -160,8 +161,9 @@ final class RequestValidator {
     Duration max = catalog.durationFor(role);
     Duration asked = request.duration().orElse(max);
     if (asked.compareTo(RoleCatalog.MIN_DURATION) < 0 || asked.compareTo(max) > 0) {
-      throw new InvalidRequestException("A lease on role '" + role.key() + "' lasts between 15 min and "
-          + ApprovalGate.human(max) + "; " + asked + " was asked. Ask for " + ApprovalGate.human(max) + " or less.");
+      throw new InvalidRequestException("A lease on role '" + role.key() + "' lasts between "
+          + Durations.human(RoleCatalog.MIN_DURATION) + " and " + Durations.human(max) + "; " + Durations.human(asked)
+          + " was asked. Ask for " + Durations.human(max) + " or less.");
     }
     return asked;
   }

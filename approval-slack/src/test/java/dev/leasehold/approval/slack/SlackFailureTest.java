@@ -58,7 +58,7 @@ class SlackFailureTest {
     ApprovalChannelException e = decideFails();
 
     assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE);
-    assertThat(e).hasMessage("Slack rate-limited chat.postMessage (HTTP 429, retry after 31 s) on attempt 1; "
+    assertThat(e).hasMessage("Slack rate-limited chat.postMessage (HTTP 429, retry after 31s) on attempt 1; "
         + "try again later");
     assertThat(slack.calls("chat.postMessage")).hasSize(1);
     assertThat(slack.waits).isEmpty();
@@ -71,7 +71,7 @@ class SlackFailureTest {
     ApprovalChannelException e = decideFails();
 
     assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE);
-    assertThat(e).hasMessageContaining("HTTP 429, retry after 2 s) on attempt 3; try again later");
+    assertThat(e).hasMessageContaining("HTTP 429, retry after 2s) on attempt 3; try again later");
     assertThat(slack.calls("chat.postMessage")).hasSize(3);
     assertThat(slack.waits).containsExactly(Duration.ofSeconds(2), Duration.ofSeconds(2));
   }

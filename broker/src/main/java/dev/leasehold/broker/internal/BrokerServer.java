@@ -321,8 +321,8 @@ public final class BrokerServer implements AutoCloseable {
         session.close();
         if (!renew) {
           throw new InvalidRequestException("The lease for this task on role '" + session.roleKey() + "' has "
-              + left.toSeconds() + " s left (it expires at " + session.expiresAt() + "), under the "
-              + settings.minimumRemaining().toMinutes() + " minutes AWS SDKs need. Leasehold never renews a lease "
+              + Durations.human(left) + " left (it expires at " + session.expiresAt() + "), under the "
+              + Durations.human(settings.minimumRemaining()) + " AWS SDKs need. Leasehold never renews a lease "
               + "silently: a new lease needs a new approval. Ask again to prompt the human.");
         }
         session = settings.sessions().open(request);
@@ -455,9 +455,9 @@ public final class BrokerServer implements AutoCloseable {
     }
     Duration left = remaining(session);
     if (left.compareTo(settings.minimumRemaining()) < 0) {
-      message(exchange, 403, "Leasehold lease " + id + " on role '" + session.roleKey() + "' has " + left.toSeconds()
-          + " s left (it expires at " + expires + "), under the " + settings.minimumRemaining().toMinutes()
-          + " minutes AWS SDKs need (botocore refreshes 10 minutes before expiry). A new lease needs a new approval: "
+      message(exchange, 403, "Leasehold lease " + id + " on role '" + session.roleKey() + "' has " + Durations.human(left)
+          + " left (it expires at " + expires + "), under the " + Durations.human(settings.minimumRemaining())
+          + " AWS SDKs need (botocore refreshes 10 minutes before expiry). A new lease needs a new approval: "
           + "ask again (run the command again under leasehold exec), or give the role a longer duration such as 25m.");
       return;
     }
@@ -572,7 +572,7 @@ public final class BrokerServer implements AutoCloseable {
       c = c.getCause();
     }
     if (c instanceof TimeoutException) {
-      return new dev.leasehold.ApprovalTimedOutException("The broker waited " + MAX_WAIT.toMinutes() + " minutes "
+      return new dev.leasehold.ApprovalTimedOutException("The broker waited " + Durations.human(MAX_WAIT) + " "
           + "without an answer. Ask again only if the task is still needed.");
     }
     return c instanceof RuntimeException r ? r : new IllegalStateException(c);

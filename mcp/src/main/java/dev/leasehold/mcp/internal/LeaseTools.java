@@ -144,7 +144,7 @@ public final class LeaseTools {
         if (settings.clock().instant().isAfter(deadline)) {
           broker.end(grant.id());
           throw new ApprovalTimedOutException("Nobody decided on lease " + grant.id() + " within "
-              + settings.approvalWait().toSeconds() + " s; it was withdrawn. Ask the user whether to request it again.");
+              + Durations.human(settings.approvalWait()) + "; it was withdrawn. Ask the user whether to request it again.");
         }
         if (progressToken != null) {
           exchange.progressNotification(new McpSchema.ProgressNotification(progressToken, ++polls, null,
@@ -209,7 +209,7 @@ public final class LeaseTools {
       audit(AuditEventType.CALL_REFUSED, exchange, id, lease, "call_aws", "too-short",
           Durations.human(left) + " left");
       return error("Lease " + id + " has " + Durations.human(left) + " left; the AWS CLI cannot use credentials with "
-          + "under " + CLI_MINIMUM_REMAINING.toMinutes() + " minutes left. Request a new lease with request_aws_lease "
+          + "under " + Durations.human(CLI_MINIMUM_REMAINING) + " left. Request a new lease with request_aws_lease "
           + "(a human approves it again).", "too-short");
     }
     AwsCommand command;

@@ -10,6 +10,7 @@ import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.view.View;
 import com.slack.api.util.http.SlackHttpClient;
 import dev.leasehold.approval.ApprovalChannelException;
+import dev.leasehold.approval.Durations;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.core.functions.Either;
 import io.github.resilience4j.retry.Retry;
@@ -198,7 +199,7 @@ final class SlackWebApi implements AutoCloseable {
     if (status == 429) {
       Duration wait = retryAfter(e.getResponse().header("Retry-After"));
       return new Failure(true, wait, attempts -> SlackErrors.unavailable("Slack rate-limited " + method
-          + " (HTTP 429, retry after " + wait.toSeconds() + " s) on attempt " + attempts + "; try again later",
+          + " (HTTP 429, retry after " + Durations.human(wait) + ") on attempt " + attempts + "; try again later",
           null));
     }
     if (status == 404) {

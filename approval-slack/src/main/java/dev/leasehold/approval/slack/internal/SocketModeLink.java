@@ -8,6 +8,7 @@ import com.slack.api.socket_mode.impl.SocketModeClientJavaWSImpl;
 import com.slack.api.socket_mode.queue.impl.ConcurrentLinkedMessageQueue;
 import com.slack.api.socket_mode.request.InteractiveEnvelope;
 import dev.leasehold.approval.ApprovalChannelException;
+import dev.leasehold.approval.Durations;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -146,7 +147,7 @@ final class SocketModeLink implements AutoCloseable {
     }
     link.close();
     throw SlackErrors.unavailable("Slack sent no Socket Mode hello (the connection failed or "
-        + HELLO_TIMEOUT.toSeconds() + " s passed); check that Socket Mode is enabled for the app and that "
+        + Durations.human(HELLO_TIMEOUT) + " passed); check that Socket Mode is enabled for the app and that "
         + "WebSocket connections to Slack are allowed", null);
   }
 
