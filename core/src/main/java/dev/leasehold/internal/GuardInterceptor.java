@@ -104,16 +104,9 @@ public final class GuardInterceptor implements ExecutionInterceptor {
 
   @Override
   public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-    session.checkOpen();
     SdkRequest request = context.request();
     List<String> actions = mapper.actionsFor(request, attributes);
-    String action = actions.isEmpty() ? null : actions.get(0);
-    refuseOverrides(request, action);
-    if (action == null) {
-      // never guessed: a call Leasehold cannot name cannot be checked against the intent or the role
-      refuse(ActionMapper.operationName(request, attributes), "unmapped",
-          ActionMapper.unmappedMessage(request, attributes) + ".");
-    }
+    String action = admissible(request, actions, attributes);
     // Early: the call as first asked (a DeleteObjects names its keys in the body, checked when it is sent).
     // The final decision is taken on what is transmitted.
     boolean keysInBody = ActionMapper.operationOf(request, attributes).equals("DeleteObjects");
@@ -123,6 +116,24 @@ public final class GuardInterceptor implements ExecutionInterceptor {
         checkScope(new Target(other, null));
       }
     }
+  }
+
+  /**
+   * The checks both stages make before looking at the call's scope: the session is open, the request
+   * overrides nothing, and the call maps to an IAM action (never guessed: a call Leasehold cannot name cannot
+   * be checked against the intent or the role).
+   *
+   * @return the call's first action
+   */
+  private String admissible(SdkRequest request, List<String> actions, ExecutionAttributes attributes) {
+    session.checkOpen();
+    String action = actions.isEmpty() ? null : actions.get(0);
+    refuseOverrides(request, action);
+    if (action == null) {
+      refuse(ActionMapper.operationName(request, attributes), "unmapped",
+          ActionMapper.unmappedMessage(request, attributes) + ".");
+    }
+    return action;
   }
 
   /**
@@ -158,15 +169,9 @@ public final class GuardInterceptor implements ExecutionInterceptor {
 
   @Override
   public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-    session.checkOpen();
     SdkRequest request = context.request();
     List<String> actions = mapper.actionsFor(request, attributes);
-    String action = actions.isEmpty() ? null : actions.get(0);
-    refuseOverrides(request, action);
-    if (action == null) {
-      refuse(ActionMapper.operationName(request, attributes), "unmapped",
-          ActionMapper.unmappedMessage(request, attributes) + ".");
-    }
+    String action = admissible(request, actions, attributes);
     if (!signedWithLease(attributes)) {
       refuse(action, "override", "the call would be signed with credentials other than the lease's (another "
           + "interceptor replaced them). Make the call without that change.");

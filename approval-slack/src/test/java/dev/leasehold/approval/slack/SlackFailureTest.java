@@ -91,7 +91,7 @@ class SlackFailureTest {
         () -> channel.decide(slack.request().build()));
 
     assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE);
-    assertThat(e).hasMessageContaining("(HTTP 429, retry after " + retryAfter + " s) on attempt " + attempts);
+    assertThat(e).hasMessageContaining("(HTTP 429, retry after " + retryAfter + "s) on attempt " + attempts);
     assertThat(slack.calls("chat.postMessage")).hasSize(attempts);
     assertThat(slack.waits).isEqualTo(Collections.nCopies(attempts - 1, Duration.ofSeconds(retryAfter)));
   }
