@@ -13,12 +13,14 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.leasehold.iam.LocalVerifier;
 import dev.leasehold.internal.CredentialGuard;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
@@ -172,10 +174,41 @@ class CredentialGuardTest {
 
     assertThat(child).containsExactly(Map.entry("PATH", "/usr/bin"), Map.entry("AWS_REGION", "eu-west-1"),
         Map.entry("AWS_CONFIG_FILE", "/home/agent/.aws/config"),
+        Map.entry("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
         Map.entry("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:9/lease/1"),
         Map.entry("AWS_CONTAINER_AUTHORIZATION_TOKEN", "lease-token"));
     assertThat(CredentialGuard.WITHHELD_FROM_CHILD).containsAll(CredentialGuard.VARIABLES)
         .containsAll(CredentialGuard.PLATFORM_VARIABLES).containsAll(CredentialGuard.BROKER_TOKEN_VARIABLES);
+  }
+
+  @Test
+  void theConfigFilesDefaultProfileIsCheckedForEveryWayToCredentialsByNameOnly(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("config");
+    Files.writeString(config, String.join("\n", "[profile default]", "region = eu-west-1",
+        "aws_access_key_id = AKIACONFIGDEFAULT001", "aws_secret_access_key = config-default-secret-01",
+        "credential_process = /usr/bin/creds", "[profile ops]", "role_arn = arn:aws:iam::123456789012:role/ops",
+        "source_profile = default", ""));
+
+    assertThat(CredentialGuard.profileCredentialSettings(config))
+        .containsExactly("aws_access_key_id", "aws_secret_access_key", "credential_process");
+
+    Files.writeString(config, "[default]\nsso_session = corp\nsso_account_id = 123456789012\n"
+        + "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\n");
+    assertThat(CredentialGuard.profileCredentialSettings(config)).containsExactly("sso_session", "sso_account_id");
+
+    Files.writeString(config, "[default]\nregion = eu-west-1\noutput = json\n[profile ops]\nrole_arn = x\n");
+    assertThat(CredentialGuard.profileCredentialSettings(config)).isEmpty();
+    assertThat(CredentialGuard.profileCredentialSettings(dir.resolve("missing"))).isEmpty();
+  }
+
+  @Test
+  void anUnreadableConfigFileIsATypedErrorThatQuotesNoValue(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("config");
+    Files.writeString(config, "[default]\naws_secret_access_key secret-without-equals-0001\n");
+
+    assertThatThrownBy(() -> CredentialGuard.profileCredentialSettings(config))
+        .isInstanceOf(IllegalArgumentException.class)
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret-without-equals-0001"));
   }
 
   @Test

@@ -2,12 +2,14 @@ package dev.leasehold.cli;
 
 import dev.leasehold.AccessRequest;
 import dev.leasehold.broker.LeaseBroker;
+import dev.leasehold.iam.AwsSharedFiles;
 import dev.leasehold.internal.BrokerClient;
 import dev.leasehold.internal.CredentialGuard;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,6 +60,7 @@ final class ExecCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     AccessRequest request = ask.toRequest(spec);
+    refuseConfiguredCredentials(AwsSharedFiles.configFile(cli.env, cli.home));
     URI url = target.url(cli, spec);
     if (url != null) {
       return run(target.client(cli, spec, url), request);
@@ -105,6 +108,26 @@ final class ExecCommand implements Callable<Integer> {
         cli.err.println("leasehold exec: could not end lease " + grant.id() + " early (" + e.getMessage()
             + "); it ends at " + grant.expiresAt() + ".");
       }
+    }
+  }
+
+  /**
+   * Refuses, before anyone is asked, when the config file CMD will read gives its default profile credentials
+   * of its own: CMD's AWS SDK would use them ahead of the lease, unguarded and unaudited.
+   */
+  static void refuseConfiguredCredentials(Path config) {
+    List<String> found;
+    try {
+      found = CredentialGuard.profileCredentialSettings(config);
+    } catch (RuntimeException e) {
+      throw new CliException("Cannot read the AWS config file " + config + " that CMD would read ("
+          + e.getMessage() + "); fix it, or point AWS_CONFIG_FILE at one without credentials.", e);
+    }
+    if (!found.isEmpty()) {
+      throw new CliException("The default profile in " + config + " sets " + String.join(", ", found)
+          + ", so CMD's AWS SDK would use those credentials instead of the lease. Nothing was asked. Remove "
+          + "them from the default profile (keep them in a named profile), or point AWS_CONFIG_FILE at a config "
+          + "file without credentials.");
     }
   }
 

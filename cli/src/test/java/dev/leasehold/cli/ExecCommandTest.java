@@ -66,8 +66,9 @@ class ExecCommandTest {
       List<String> names = r.out().lines().map(l -> l.split("=", 2)[0]).toList();
       assertThat(names).contains("AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN", "HOME")
           .doesNotContain("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
-              "AWS_SHARED_CREDENTIALS_FILE", "LEASEHOLD_BROKER_TOKEN");
-      assertThat(r.out()).contains("AWS_CONTAINER_CREDENTIALS_FULL_URI=" + f.broker.uri() + "/v1/credentials/")
+              "LEASEHOLD_BROKER_TOKEN");
+      assertThat(r.out()).contains("AWS_SHARED_CREDENTIALS_FILE=/dev/null\n")
+          .contains("AWS_CONTAINER_CREDENTIALS_FULL_URI=" + f.broker.uri() + "/v1/credentials/")
           .doesNotContain(BrokerFixture.TOKEN, BrokerFixture.BASE_SECRET, AwsStandIn.SECRET_PREFIX);
       assertThat(f.agentHome.resolve(".aws")).doesNotExist();
     }
@@ -99,6 +100,43 @@ class ExecCommandTest {
       assertThat(aws.assumeRoles()).hasSize(1);
       assertThat(AuditVerifier.verify(audit).intact()).isTrue();
       assertThat(Files.readString(audit)).contains("\"assumed\"", "\"closed\"");
+    }
+  }
+
+  @Test
+  void keysInTheDefaultProfileOfTheCredentialsFileDoNotTakeThePlaceOfTheLease() throws Exception {
+    BrokerFixture.requireDebianClients();
+    try (BrokerFixture f = new BrokerFixture(dir, FakeApprover.approving("481516"), Clock.systemUTC())) {
+      Path aws = Files.createDirectories(f.agentHome.resolve(".aws"));
+      Files.writeString(aws.resolve("credentials"),
+          "[default]\naws_access_key_id = AKIADEFAULTPROFILE01\naws_secret_access_key = default-profile-secret-01\n");
+      Files.writeString(aws.resolve("config"), "[default]\nregion = ap-northeast-2\noutput = json\n");
+
+      Result r = f.agentCli().run(f.exec(BrokerFixture.AWS_CLI, "sts", "get-caller-identity", "--endpoint-url",
+          f.aws.endpoint().toString()));
+
+      assertThat(r.exit()).as(r.all()).isZero();
+      assertThat(r.out()).contains("assumed-role/hermes-dev-s3-deploy/leasehold-");
+      assertThat(f.aws.callerIdentityKeys()).isNotEmpty().allMatch(k -> k.startsWith(AwsStandIn.KEY_PREFIX));
+    }
+  }
+
+  @Test
+  void aDefaultProfileWithCredentialsInTheConfigFileIsRefusedBeforeAnyoneIsAsked() throws Exception {
+    try (BrokerFixture f = new BrokerFixture(dir, FakeApprover.approving("481516"), Clock.systemUTC())) {
+      Path config = Files.createDirectories(f.agentHome.resolve(".aws")).resolve("config");
+      Files.writeString(config, "[default]\nregion = ap-northeast-2\ncredential_process = /usr/local/bin/creds "
+          + "--secret not-a-real-secret-0001\n[profile other]\nrole_arn = arn:aws:iam::123456789012:role/x\n");
+
+      Result r = f.agentCli().run(f.exec("/bin/sh", "-c", "echo ran"));
+
+      assertThat(r.exit()).isEqualTo(1);
+      assertThat(r.out()).doesNotContain("ran");
+      assertThat(r.err()).contains("The default profile in " + config + " sets credential_process,",
+          "instead of the lease. Nothing was asked.", "AWS_CONFIG_FILE")
+          .doesNotContain("not-a-real-secret-0001", "role_arn");
+      assertThat(f.approver.requestCount()).isZero();
+      assertThat(f.aws.assumeRoles()).isEmpty();
     }
   }
 

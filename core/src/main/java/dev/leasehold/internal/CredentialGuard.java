@@ -3,6 +3,8 @@ package dev.leasehold.internal;
 import dev.leasehold.UnsafeCredentialsException;
 import java.lang.reflect.Field;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +18,8 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
 import software.amazon.awssdk.identity.spi.IdentityProvider;
+import software.amazon.awssdk.profiles.Profile;
+import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.services.sts.StsClient;
 
 /**
@@ -86,11 +90,20 @@ public final class CredentialGuard {
    * {@code AWS_SECURITY_TOKEN}, the profile selectors {@code AWS_PROFILE} and {@code AWS_DEFAULT_PROFILE}, the
    * web-identity role {@code AWS_ROLE_ARN} and {@code AWS_ROLE_SESSION_NAME}, and
    * {@link #BROKER_TOKEN_VARIABLES}. {@link #leaseEnvironment(Map, URI, String)} also drops every
-   * {@code AWS_*CREDENTIALS_FILE}.
+   * {@code AWS_*CREDENTIALS_FILE} and points the shared credentials file at {@code /dev/null}.
    */
   public static final List<String> WITHHELD_FROM_CHILD = Stream.of(VARIABLES, PLATFORM_VARIABLES,
       List.of("AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME"),
       BROKER_TOKEN_VARIABLES).flatMap(List::stream).toList();
+
+  /**
+   * Settings of a config-file profile with which an AWS SDK or the AWS CLI finds credentials of its own
+   * (static keys, a credential process, a role, web identity, IAM Identity Center), ahead of container
+   * credentials in every SDK's default chain.
+   */
+  public static final List<String> PROFILE_CREDENTIAL_SETTINGS = List.of("aws_access_key_id",
+      "aws_secret_access_key", "aws_session_token", "credential_process", "role_arn", "credential_source",
+      "source_profile", "web_identity_token_file", "sso_session", "sso_start_url", "sso_account_id");
 
   private static final int MAX_CHAIN_DEPTH = 16;
 
@@ -99,10 +112,12 @@ public final class CredentialGuard {
   /**
    * The environment of a child process whose only AWS credentials are one lease served through the
    * container-credentials protocol: {@code parent} without {@link #WITHHELD_FROM_CHILD} and without any
-   * {@code AWS_*CREDENTIALS_FILE}, plus {@code AWS_CONTAINER_CREDENTIALS_FULL_URI} and
-   * {@code AWS_CONTAINER_AUTHORIZATION_TOKEN} (which every AWS SDK and the AWS CLI read unmodified).
+   * {@code AWS_*CREDENTIALS_FILE}, plus {@code AWS_SHARED_CREDENTIALS_FILE=/dev/null},
+   * {@code AWS_CONTAINER_CREDENTIALS_FULL_URI} and {@code AWS_CONTAINER_AUTHORIZATION_TOKEN} (which every AWS
+   * SDK and the AWS CLI read unmodified). The config file stays (it holds the region and other settings); a
+   * caller checks it with {@link #profileCredentialSettings(Path)}.
    *
-   * @return a new, modifiable map in {@code parent}'s order, the two lease variables last
+   * @return a new, modifiable map in {@code parent}'s order, the three variables last
    */
   public static Map<String, String> leaseEnvironment(Map<String, String> parent, URI credentialsUri,
       String credentialsToken) {
@@ -112,9 +127,30 @@ public final class CredentialGuard {
         env.put(name, value);
       }
     });
+    // The shared credentials file holds nothing but credentials, and every SDK reads it before the lease.
+    env.put("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
     env.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", credentialsUri.toString());
     env.put("AWS_CONTAINER_AUTHORIZATION_TOKEN", credentialsToken);
     return env;
+  }
+
+  /**
+   * The settings of {@link #PROFILE_CREDENTIAL_SETTINGS} in the default profile of {@code configFile}, which a
+   * child given {@link #leaseEnvironment(Map, URI, String)} reads (that environment selects no other profile):
+   * with any of them, its AWS SDK would use those credentials instead of the lease. Only the names are
+   * returned, never the values.
+   *
+   * @return the names, in {@link #PROFILE_CREDENTIAL_SETTINGS}' order; empty when the file does not exist
+   * @throws IllegalArgumentException when the file cannot be parsed as an AWS config file (its message names
+   *     the line, never a value)
+   */
+  public static List<String> profileCredentialSettings(Path configFile) {
+    if (!Files.isRegularFile(configFile)) {
+      return List.of();
+    }
+    Map<String, String> settings = ProfileFile.builder().content(configFile).type(ProfileFile.Type.CONFIGURATION)
+        .build().profile("default").map(Profile::properties).orElse(Map.of());
+    return PROFILE_CREDENTIAL_SETTINGS.stream().filter(settings::containsKey).toList();
   }
 
   /** The loggers of {@link #LEAKY_LOGGERS} that are at DEBUG or finer now, through SLF4J. */
