@@ -42,7 +42,7 @@ module dev.leasehold.core {
   exports dev.leasehold.policy;
 
   exports dev.leasehold.internal to
-      dev.leasehold.broker, dev.leasehold.mcp, dev.leasehold.cli;
+      dev.leasehold.broker, dev.leasehold.fleet.postgres, dev.leasehold.mcp, dev.leasehold.cli;
   exports dev.leasehold.audit.internal to
       dev.leasehold.fleet.postgres;
   exports dev.leasehold.policy.internal to

@@ -6,6 +6,7 @@ import dev.leasehold.audit.AuditLogException;
 import dev.leasehold.broker.LeaseBroker;
 import dev.leasehold.fleet.postgres.HandOffKey;
 import dev.leasehold.fleet.postgres.PostgresFleet;
+import dev.leasehold.internal.SecretFiles;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetAddress;
@@ -14,18 +15,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code leasehold broker}: runs the request flow for agents that hold no AWS identity, until stopped. */
 @Command(name = "broker", mixinStandardHelpOptions = true, sortOptions = false,
@@ -221,9 +220,8 @@ final class BrokerCommand implements Callable<Integer> {
   }
 
   private static void checkPrivate(Path file) throws IOException {
-    Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-    if (permissions.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
-      throw new CliException(file + " is readable by others (" + PosixFilePermissions.toString(permissions)
+    if (!SecretFiles.openToOthers(file).isEmpty()) {
+      throw new CliException(file + " is readable by others (" + SecretFiles.mode(file)
           + "); tokens must be private: chmod 600 " + file);
     }
   }

@@ -1,22 +1,19 @@
 package dev.leasehold.cli;
 
 import dev.leasehold.fleet.postgres.PostgresFleet;
+import dev.leasehold.internal.SecretFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.EnumSet;
 import java.util.Properties;
-import java.util.Set;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The options that reach the fleet's PostgreSQL database, shared by every command that uses it ({@code audit
@@ -75,13 +72,8 @@ final class FleetOptions {
           + passwordFile);
     }
     try {
-      PosixFileAttributeView posix = Files.getFileAttributeView(passwordFile, PosixFileAttributeView.class);
-      if (posix != null) {
-        Set<PosixFilePermission> open = EnumSet.copyOf(Files.getPosixFilePermissions(passwordFile));
-        open.retainAll(EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ));
-        if (!open.isEmpty()) {
-          err.println("leasehold: warning: " + passwordFile + " can be read by group or others; chmod 600 it");
-        }
+      if (!SecretFiles.openToOthers(passwordFile).isEmpty()) {
+        err.println("leasehold: warning: " + passwordFile + " can be read by group or others; chmod 600 it");
       }
       String text = Files.readString(passwordFile, StandardCharsets.UTF_8).strip();
       if (text.isEmpty()) {

@@ -1,18 +1,16 @@
 package dev.leasehold.audit;
 
+import dev.leasehold.internal.SecretFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Set;
@@ -47,10 +45,6 @@ public final class AuditKey {
   private static final String ALGORITHM = "HmacSHA256";
   private static final int MAX_FILE_BYTES = 4096;
   private static final byte[] ID_LABEL = "leasehold-audit-key-id".getBytes(StandardCharsets.US_ASCII);
-  private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
-      PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-      PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
-
   private final SecretKeySpec key;
   private final String id;
 
@@ -127,25 +121,19 @@ public final class AuditKey {
   }
 
   private static void checkPermissions(Path file) {
-    PosixFileAttributeView posix = Files.getFileAttributeView(file, PosixFileAttributeView.class);
-    if (posix == null) {
-      return; // not a POSIX file system: its access lists are the owner's business
-    }
-    Set<PosixFilePermission> permissions;
+    Set<PosixFilePermission> open;
     try {
-      permissions = Files.getPosixFilePermissions(file);
+      open = SecretFiles.openToOthers(file);
     } catch (IOException e) {
       throw new AuditLogException("Cannot read the permissions of audit key file " + file, e);
     }
-    Set<PosixFilePermission> open = EnumSet.noneOf(PosixFilePermission.class);
-    open.addAll(permissions);
-    open.retainAll(GROUP_OR_OTHERS);
     if (!open.isEmpty()) {
       throw new AuditLogException("Audit key file " + file + " is open to group or others ("
-          + PosixFilePermissions.toString(permissions) + "); whoever can read it can rewrite the audit log "
+          + SecretFiles.mode(file) + "); whoever can read it can rewrite the audit log "
           + "undetected. Run: chmod 600 " + file);
     }
   }
+
 
   /**
    * The key's fingerprint: 16 hex digits of an HMAC of a fixed label under this key. Stored in each

@@ -1,17 +1,15 @@
 package dev.leasehold.fleet.postgres;
 
+import dev.leasehold.internal.SecretFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * The secret every broker of a fleet shares and the database never sees. It authenticates what brokers hand each
@@ -58,20 +56,19 @@ public final class HandOffKey {
   }
 
   /**
-   * Reads a key written as Base64 text (one line), refusing a file that group or others may read.
+   * Reads a key written as Base64 text (one line), refusing a file group or others have any permission on.
    *
-   * @throws IllegalArgumentException when the file is readable by others or holds no key of at least 32 bytes
+   * @throws IllegalArgumentException when the file is open to group or others or holds no key of at least 32 bytes
    * @throws UncheckedIOException when the file cannot be read
    */
   public static HandOffKey fromFile(Path file) {
     Objects.requireNonNull(file, "file == null");
     try {
-      if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
-        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
-        if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)) {
-          throw new IllegalArgumentException("The hand-off key file " + file + " is readable by group or others; "
-              + "chmod 600 it.");
-        }
+      if (!SecretFiles.openToOthers(file).isEmpty()) {
+        throw new IllegalArgumentException("The hand-off key file " + file + " is open to group or others ("
+            + SecretFiles.mode(file) + "); whoever can read it and write the fleet's database can have leases "
+            + "sent to them. Run: chmod 600 "
+            + file);
       }
       String text = Files.readString(file, StandardCharsets.US_ASCII).strip();
       byte[] bytes;

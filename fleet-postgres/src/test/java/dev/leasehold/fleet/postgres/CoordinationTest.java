@@ -340,8 +340,13 @@ class CoordinationTest {
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
     assertThatThrownBy(() -> HandOffKey.fromFile(file)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("chmod 600");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw--w----"));
+    assertThatThrownBy(() -> HandOffKey.fromFile(file)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("open to group or others (rw--w----)");
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     assertThat(HandOffKey.fromFile(file).toString()).isEqualTo("HandOffKey[***]");
+    Path mounted = Files.createSymbolicLink(dir.resolve("mounted.key"), file); // as a platform's secret volume
+    assertThat(HandOffKey.fromFile(mounted).toString()).isEqualTo("HandOffKey[***]");
     String url = FleetDatabases.newDatabase();
     PostgresFleet f = fleet(url, "broker-a");
     assertThat(f.coordination(key)).isSameAs(f.coordination(key));
