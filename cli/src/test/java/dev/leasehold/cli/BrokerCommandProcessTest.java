@@ -53,10 +53,7 @@ class BrokerCommandProcessTest {
   void setUp() throws IOException {
     BrokerFixture.requireDebianClients();
     aws = DemoCommand.standIn(RoleCatalog.load(Path.of(CliRun.resource("broker-catalog.yaml"))), Clock.systemUTC());
-    brokerHome = Files.createDirectories(dir.resolve("broker-home"));
-    Files.createDirectories(brokerHome.resolve(".aws"));
-    Files.writeString(brokerHome.resolve(".aws").resolve("credentials"),
-        "[hermes-agent]\naws_access_key_id = AKIABROKERBASE000001\naws_secret_access_key = broker-base-secret-0001\n");
+    brokerHome = BrokerFixture.brokerHome(dir.resolve("broker-home"));
     agentHome = Files.createDirectories(dir.resolve("agent-home"));
     prompts = dir.resolve("prompts.log");
     audit = dir.resolve("broker-audit.jsonl");

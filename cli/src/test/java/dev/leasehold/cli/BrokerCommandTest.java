@@ -20,9 +20,7 @@ class BrokerCommandTest {
 
   @BeforeEach
   void setUp() throws IOException {
-    Files.createDirectories(home.resolve(".aws"));
-    Files.writeString(home.resolve(".aws").resolve("credentials"),
-        "[hermes-agent]\naws_access_key_id = AKIABROKERBASE000001\naws_secret_access_key = broker-base-secret-0001\n");
+    BrokerFixture.brokerHome(home);
   }
 
   Result broker(String... extra) {

@@ -31,6 +31,17 @@ final class BrokerFixture implements AutoCloseable {
   static final String REASON = "upload release 1.4.2 artifacts to the deploy bucket";
   static final String BASE_SECRET = "brokerBaseSecretNeverSeenByTheAgent0123456789";
 
+  /**
+   * Creates {@code home} with the operator's base profile {@code hermes-agent} in {@code .aws/credentials}, as a
+   * broker process started with that {@code HOME} reads it.
+   */
+  static Path brokerHome(Path home) throws IOException {
+    Files.createDirectories(home.resolve(".aws"));
+    Files.writeString(home.resolve(".aws").resolve("credentials"),
+        "[hermes-agent]\naws_access_key_id = AKIABROKERBASE000001\naws_secret_access_key = broker-base-secret-0001\n");
+    return home;
+  }
+
   final AwsStandIn aws;
   final FakeApprover approver;
   final AwsSessionFactory factory;

@@ -69,10 +69,7 @@ class FleetBrokerProcessTest {
   void setUp() throws IOException {
     BrokerFixture.requireDebianClients();
     aws = DemoCommand.standIn(RoleCatalog.load(Path.of(CliRun.resource("broker-catalog.yaml"))), Clock.systemUTC());
-    brokerHome = Files.createDirectories(dir.resolve("broker-home"));
-    Files.createDirectories(brokerHome.resolve(".aws"));
-    Files.writeString(brokerHome.resolve(".aws").resolve("credentials"),
-        "[hermes-agent]\naws_access_key_id = AKIABROKERBASE000001\naws_secret_access_key = broker-base-secret-0001\n");
+    brokerHome = BrokerFixture.brokerHome(dir.resolve("broker-home"));
     prompts = dir.resolve("prompts.log");
     passwordFile = secret("db.password", pg.superuserPassword() + "\n");
     byte[] key = new byte[32];

@@ -161,7 +161,7 @@ class SlackAcrossBrokersTest {
     assertThat(ack.getAsJsonObject("payload").getAsJsonObject("errors").keySet())
         .containsExactly("leasehold_role_key");
     assertThat(ack.toString()).doesNotContain(CODE);
-    assertThat(count("leasehold.relay_decisions")).isZero();
+    assertThat(Secrets.count(url, "relay_decisions")).isZero();
     assertThat(decision).isNotDone();
 
     slack.socket.sendInteractiveOn(C, slack.submitPayload(APPROVER, request.id(), CODE, "s3-deploy"));
@@ -206,7 +206,7 @@ class SlackAcrossBrokersTest {
           .hasEntrySatisfying("text", t -> assertThat(t).contains("still pending"));
     });
     assertThat(slack.calls("views.open")).isEmpty();
-    assertThat(count("leasehold.relay_decisions")).isZero();
+    assertThat(Secrets.count(url, "relay_decisions")).isZero();
     assertThat(decision).isNotDone();
 
     slack.socket.sendInteractiveOn(C, slack.clickPayload("leasehold_deny", APPROVER, request.id()));
@@ -223,8 +223,8 @@ class SlackAcrossBrokersTest {
 
     await().atMost(Duration.ofSeconds(10)).until(() -> logs.text().contains(
         "Refused a relayed decision on request " + request.id() + " from U0ROGUE, who is not an approver"));
-    await().atMost(Duration.ofSeconds(10)).until(() -> count("leasehold.relay_decisions") == 0);
-    assertThat(count("leasehold.relay_requests")).isOne();
+    await().atMost(Duration.ofSeconds(10)).until(() -> Secrets.count(url, "relay_decisions") == 0);
+    assertThat(Secrets.count(url, "relay_requests")).isOne();
     assertThat(decision).isNotDone();
 
     slack.socket.sendInteractiveOn(B, slack.clickPayload("leasehold_approve", APPROVER, request.id()));
@@ -255,8 +255,8 @@ class SlackAcrossBrokersTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> logs.text().split(
         "Ignored a Slack interaction from " + APPROVER + " for request " + request.id(), -1).length - 1 >= 4);
 
-    assertThat(count("leasehold.relay_decisions")).isZero();
-    assertThat(count("leasehold.relay_requests")).isZero();
+    assertThat(Secrets.count(url, "relay_decisions")).isZero();
+    assertThat(Secrets.count(url, "relay_requests")).isZero();
     barrier(A, slack.request().build());
     assertThat(approvedUpdates()).isOne();
     assertThat(logs.text()).doesNotContain("111111").doesNotContain("222222");
@@ -272,7 +272,7 @@ class SlackAcrossBrokersTest {
     slack.socket.sendInteractiveOn(B, slack.clickPayload("leasehold_approve", APPROVER, request.id()));
     slack.awaitCalls("views.open", 1);
     slack.socket.sendInteractiveOn(B, slack.submitPayload(APPROVER, request.id(), CODE, null));
-    await().atMost(Duration.ofSeconds(10)).until(() -> count("leasehold.relay_decisions") == 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> Secrets.count(url, "relay_decisions") == 1);
 
     // while the decision waits in the database: only the sealed code, never the code
     String tables = dumpSchema();
@@ -373,7 +373,7 @@ class SlackAcrossBrokersTest {
     assertThat(told).allSatisfy(r -> assertThat(SlackStandIn.form(r).get("text"))
         .contains("approvals without a code are not passed between brokers"));
     assertThat(slack.calls("views.open")).isEmpty();
-    assertThat(count("leasehold.relay_decisions")).isZero();
+    assertThat(Secrets.count(url, "relay_decisions")).isZero();
     assertThat(decision).isNotDone();
 
     slack.socket.sendInteractiveOn(A, slack.clickPayload("leasehold_approve", APPROVER, request.id()));
@@ -436,15 +436,7 @@ class SlackAcrossBrokersTest {
 
   private void awaitRelayTablesEmpty() {
     await().atMost(Duration.ofSeconds(10)).until(() ->
-        count("leasehold.relay_requests") == 0 && count("leasehold.relay_decisions") == 0);
-  }
-
-  private int count(String table) throws SQLException {
-    try (Connection c = FleetDatabases.adminAt(url); Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
-      rs.next();
-      return rs.getInt(1);
-    }
+        Secrets.count(url, "relay_requests") == 0 && Secrets.count(url, "relay_decisions") == 0);
   }
 
   private int sealedCodeLength(String requestId) throws SQLException {
@@ -461,26 +453,13 @@ class SlackAcrossBrokersTest {
   /** Every row of every table in the schema, as JSON (bytea as hex), and each bytea also as escaped text. */
   private String dumpSchema() throws SQLException {
     StringBuilder dump = new StringBuilder();
-    try (Connection c = FleetDatabases.adminAt(url); Statement st = c.createStatement()) {
-      List<String> tables = new ArrayList<>();
-      try (ResultSet rs = st.executeQuery("SELECT table_name FROM information_schema.tables "
-          + "WHERE table_schema = 'leasehold'")) {
-        while (rs.next()) {
-          tables.add(rs.getString(1));
-        }
-      }
-      assertThat(tables).contains("relay_requests", "relay_decisions");
-      for (String table : tables) {
-        try (ResultSet rs = st.executeQuery("SELECT row_to_json(t)::text FROM leasehold." + table + " t")) {
-          while (rs.next()) {
-            dump.append(rs.getString(1)).append('\n');
-          }
-        }
-      }
-      try (ResultSet rs = st.executeQuery("SELECT encode(sealed_code, 'escape') FROM leasehold.relay_decisions")) {
-        while (rs.next()) {
-          dump.append(rs.getString(1)).append('\n');
-        }
+    Map<String, List<String>> rows = Secrets.rows(url);
+    assertThat(rows).containsKeys("relay_requests", "relay_decisions");
+    rows.values().forEach(table -> table.forEach(row -> dump.append(row).append('\n')));
+    try (Connection c = FleetDatabases.adminAt(url); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT encode(sealed_code, 'escape') FROM leasehold.relay_decisions")) {
+      while (rs.next()) {
+        dump.append(rs.getString(1)).append('\n');
       }
     }
     return dump.toString();

@@ -93,7 +93,6 @@ public final class CliRunner {
       String credentialsToken) {
     Map<String, String> env = CredentialGuard.leaseEnvironment(parent, credentialsUri, credentialsToken);
     env.keySet().removeIf(k -> OPERATOR_ONLY.contains(k) || k.startsWith("AWS_ENDPOINT_URL"));
-    env.put("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
     env.put("AWS_CONFIG_FILE", "/dev/null");
     env.put("AWS_EC2_METADATA_DISABLED", "true");
     env.put("AWS_PAGER", "");
